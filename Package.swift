@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// Closr: a self-hosted CRM server whose REST API is wire-compatible with Close API v1.
+// Layout and the direction of dependencies are described in DESIGN.md (shared/): closr → ClosrServer →
+// ClosrCore → ClosrModel.
+import PackageDescription
+
+let package = Package(
+    name: "closr",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "closr", targets: ["closr"]),
+        .library(name: "ClosrModel", targets: ["ClosrModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(name: "ClosrModel"),
+        .target(
+            name: "ClosrCore",
+            dependencies: [
+                "ClosrModel",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ClosrServer",
+            dependencies: [
+                "ClosrCore",
+                "ClosrModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "closr",
+            dependencies: [
+                "ClosrServer",
+                "ClosrCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ClosrModelTests", dependencies: ["ClosrModel"]),
+        .testTarget(name: "ClosrCoreTests", dependencies: ["ClosrCore", "ClosrModel"]),
+        .testTarget(
+            name: "ClosrServerTests",
+            dependencies: [
+                "ClosrServer",
+                "ClosrCore",
+                "ClosrModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

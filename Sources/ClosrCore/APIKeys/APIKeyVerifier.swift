@@ -1,0 +1,85 @@
+import ClosrModel
+import SQLKit
+
+/// Turns a presented secret into a ``Principal``, or says why it cannot.
+///
+/// This is the one query that runs before the organization is known — finding the organization is its
+/// job — so it reads `api_keys` by secret hash directly instead of through an ``OrgScope``.
+public final class APIKeyVerifier: Sendable {
+    private let store: any Store
+    private let cache = VerifiedKeyCache()
+    let lastUsed: LastUsedRecorder
+
+    public init(store: any Store) {
+        self.store = store
+        self.lastUsed = LastUsedRecorder(store: store)
+    }
+
+    /// The principal for `secret`, recording this use as the key's newest.
+    /// - Throws: ``CloseError`` 401 for a malformed, unknown, revoked or expired key.
+    public func verify(secret: String, ip: String?, userAgent: String?) async throws -> Principal {
+        guard APIKeySecret.isWellFormed(secret) else { throw CloseError.unauthorized("Invalid API key") }
+        let hash = APIKeySecret.hash(secret)
+        let now = CloseTimestamp.now()
+        let entry: VerifiedKeyCache.Entry
+        if let cached = cache.entry(forHash: hash) {
+            entry = cached
+        } else {
+            entry = try await lookUp(hash: hash, now: now)
+            cache.store(entry, forHash: hash)
+        }
+        if let expiresAt = entry.expiresAt, expiresAt <= now {
+            throw CloseError.unauthorized("API key expired")
+        }
+        lastUsed.record(
+            keyID: entry.principal.apiKeyID, organizationID: entry.principal.organizationID,
+            at: now, ip: ip, userAgent: userAgent
+        )
+        return entry.principal
+    }
+
+    /// Drops a key from the cache; called by every path that revokes or changes a key.
+    func forget(keyID: String) {
+        cache.invalidate(keyID: keyID)
+    }
+
+    /// Writes out pending last-used data (every second, and at shutdown).
+    public func flushLastUsed() async throws {
+        try await lastUsed.flush()
+    }
+
+    private func lookUp(hash: String, now: CloseTimestamp) async throws -> VerifiedKeyCache.Entry {
+        let found = try await store.read { db in
+            try await db.select()
+                .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("api_keys")))
+                .column(SQLColumn("role_id", table: "memberships"))
+                .from("api_keys")
+                .join(
+                    "memberships",
+                    method: SQLJoinMethod.inner,
+                    on: SQLRaw("""
+                        memberships.organization_id = api_keys.organization_id \
+                        AND memberships.user_id = api_keys.user_id AND memberships.date_deactivated IS NULL
+                        """)
+                )
+                .where(SQLColumn("secret_hash", table: "api_keys"), .equal, SQLBind(hash))
+                .first()
+                .map { row in
+                    (try row.decode(model: APIKeyRow.self, with: APIKeyRow.decoder), try row.decode(column: "role_id", as: String.self))
+                }
+        }
+        guard let (row, role) = found, APIKeySecret.constantTimeEquals(row.secretHash, hash) else {
+            throw CloseError.unauthorized("Invalid API key")
+        }
+        switch row.status(at: now) {
+        case .revoked: throw CloseError.unauthorized("API key revoked")
+        case .expired: throw CloseError.unauthorized("API key expired")
+        case .active: break
+        }
+        let principal = Principal(
+            userID: row.userId, organizationID: row.organizationId, apiKeyID: row.id,
+            scopes: Set(row.decodedScopes), role: role, store: store
+        )
+        return VerifiedKeyCache.Entry(principal: principal, expiresAt: row.expiresAt.map(CloseTimestamp.init(microseconds:)))
+    }
+}

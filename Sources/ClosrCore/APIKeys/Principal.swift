@@ -1,0 +1,25 @@
+import ClosrModel
+
+/// Who is making a request, once their API key has been verified: a user acting in one organization,
+/// narrowed by the key's scopes. Controllers reach data only through ``scope``.
+public struct Principal: Sendable {
+    public let userID: String
+    public let organizationID: String
+    public let apiKeyID: String
+    public let scopes: Set<APIKeyScope>
+    /// The user's role in the organization: `admin` or `user`.
+    public let role: String
+    /// Tenant-filtered access to the organization's data.
+    public let scope: OrgScope
+
+    public var isAdmin: Bool { role == "admin" }
+
+    public init(userID: String, organizationID: String, apiKeyID: String, scopes: Set<APIKeyScope>, role: String, store: any Store) {
+        self.userID = userID
+        self.organizationID = organizationID
+        self.apiKeyID = apiKeyID
+        self.scopes = scopes
+        self.role = role
+        self.scope = OrgScope(organizationID: organizationID, store: store)
+    }
+}

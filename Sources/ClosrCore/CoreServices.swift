@@ -1,0 +1,17 @@
+/// The services of one running Closr, sharing one store and one key verifier.
+///
+/// Built once per process: the verifier's cache of keys must be the same object that revocation
+/// invalidates, so every path that verifies or revokes keys goes through this value.
+public struct CoreServices: Sendable {
+    public let store: any Store
+    public let verifier: APIKeyVerifier
+    public let apiKeys: APIKeyService
+    public let organizations: OrganizationService
+
+    public init(store: any Store) {
+        self.store = store
+        self.verifier = APIKeyVerifier(store: store)
+        self.apiKeys = APIKeyService(verifier: verifier)
+        self.organizations = OrganizationService(store: store)
+    }
+}

@@ -1,0 +1,76 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// The caller's user and organizations: `/me/` and `/organization/{id}/`.
+public struct OrganizationService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// The principal's user with every organization they are an active member of.
+    ///
+    /// Reads across organizations, but only those the user belongs to: each is then read through its
+    /// own ``OrgScope``.
+    public func me(_ principal: Principal) async throws -> Me {
+        let (userRow, organizationIDs) = try await store.read { db in
+            let user = try await db.select().column("*").from("users").where("id", .equal, principal.userID)
+                .first(decoding: UserRow.self, with: rowDecoder)
+            let organizationIDs = try await db.select().column("organization_id").from("memberships")
+                .where("user_id", .equal, principal.userID).where("date_deactivated", .is, SQLLiteral.null)
+                .orderBy("date_created")
+                .all(decodingColumn: "organization_id", as: String.self)
+            return (user, organizationIDs)
+        }
+        guard let userRow else { throw CloseError.unauthorized("The user of this API key no longer exists") }
+        var organizations: [Organization] = []
+        for organizationID in organizationIDs {
+            organizations.append(try await organization(in: OrgScope(organizationID: organizationID, store: store)))
+        }
+        let memberships = organizations.flatMap(\.memberships).filter { $0.userID == principal.userID }
+        return Me(user: userRow.user, organizations: organizations, memberships: memberships)
+    }
+
+    /// The organization `id` if it is the principal's own; 404 for any other, existing or not.
+    public func organization(id: String, for principal: Principal) async throws -> Organization {
+        guard id == principal.organizationID else { throw CloseError.notFound("Organization not found") }
+        return try await organization(in: principal.scope)
+    }
+
+    /// Renames the organization or changes its currency; only admins may.
+    public func update(id: String, name: String?, currency: String?, for principal: Principal) async throws -> Organization {
+        guard id == principal.organizationID else { throw CloseError.notFound("Organization not found") }
+        guard principal.isAdmin else { throw CloseError.forbidden("Only an organization admin can change the organization") }
+        var fieldErrors: [String: String] = [:]
+        let trimmedName = name?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let trimmedName, trimmedName.isEmpty || trimmedName.count > 200 {
+            fieldErrors["name"] = "A name of 1 to 200 characters is required."
+        }
+        if let currency, currency.count != 3 || !currency.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            fieldErrors["currency"] = "Use a three-letter ISO 4217 code such as USD."
+        }
+        guard fieldErrors.isEmpty else { throw CloseError.validation(fieldErrors) }
+        if trimmedName != nil || currency != nil {
+            try await principal.scope.write { db in
+                var update = db.updateOrganization().set("date_updated", to: CloseTimestamp.now().microseconds)
+                if let trimmedName { update = update.set("name", to: trimmedName) }
+                if let currency { update = update.set("currency", to: currency) }
+                try await update.run()
+            }
+        }
+        return try await organization(in: principal.scope)
+    }
+
+    private func organization(in scope: OrgScope) async throws -> Organization {
+        let (row, memberships) = try await scope.read { db in
+            let row = try await db.selectOrganization().column("*").first(decoding: OrganizationRow.self, with: rowDecoder)
+            let memberships = try await MembershipRow.select(db.select(from: .memberships))
+                .all(decoding: MembershipRow.self, with: rowDecoder)
+            return (row, memberships)
+        }
+        guard let row else { throw CloseError.notFound("Organization not found") }
+        return row.organization(memberships: memberships.map(\.membership))
+    }
+}

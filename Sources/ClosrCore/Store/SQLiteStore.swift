@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// SQLite as DESIGN.md "Storage" sets it up: one file, WAL, `synchronous=NORMAL`, foreign keys on,
+/// a busy timeout; every write through one connection, reads spread over a small pool.
+///
+/// Several processes may open the same file (a running server and `closr keys create`): WAL lets
+/// readers run beside the writer, and the busy timeout makes a second writer wait instead of failing.
+final class SQLiteStore: Store {
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeLock = AsyncSerialLock()
+    private let nextReader = ReaderCursor()
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.writer = writer
+        self.readers = readers
+    }
+
+    static func open(path: String, readerCount: Int = 4) async throws -> SQLiteStore {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotCreateFolder(folder)
+        }
+        var logger = Logger(label: "closr.sqlite")
+        logger.logLevel = .warning
+        let writer = try await openConnection(path: path, logger: logger)
+        // WAL is a property of the file, so the writer sets it once before any reader opens.
+        try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<readerCount {
+            readers.append(try await openConnection(path: path, logger: logger))
+        }
+        return SQLiteStore(writer: writer, readers: readers)
+    }
+
+    private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: path),
+            threadPool: .singleton,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        )
+        let sql = connection.sql()
+        try await sql.raw("PRAGMA busy_timeout = 10000").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        return connection
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let reader = readers[nextReader.next(modulo: readers.count)]
+        return try await body(reader.sql())
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let sql = writer.sql()
+        return try await writeLock.withLock {
+            // IMMEDIATE takes the write lock up front, so another process's writer makes us wait on the
+            // busy timeout here rather than fail halfway through the transaction.
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func close() async throws {
+        for reader in readers { try await reader.close() }
+        try await writer.close()
+    }
+}
+
+/// Round-robin index over the reader connections.
+private final class ReaderCursor: Sendable {
+    private let counter = Mutex<Int>(0)
+
+    func next(modulo count: Int) -> Int {
+        counter.withLock { value in
+            value = (value + 1) % count
+            return value
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// The only way services reach tenant data: every query it builds is already filtered by
+/// `organization_id`, so a service cannot forget the tenant (DESIGN.md "The shape of a request").
+public struct OrgScope: Sendable {
+    public let organizationID: String
+    let store: any Store
+
+    public init(organizationID: String, store: any Store) {
+        self.organizationID = organizationID
+        self.store = store
+    }
+
+    /// Runs `body` with read access to this organization's rows.
+    public func read<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
+        let organizationID = self.organizationID
+        return try await store.read { sql in
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql))
+        }
+    }
+
+    /// Runs `body` in one transaction over this organization's rows.
+    public func write<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
+        let organizationID = self.organizationID
+        return try await store.transaction { sql in
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql))
+        }
+    }
+}

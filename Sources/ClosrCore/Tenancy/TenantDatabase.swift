@@ -1,0 +1,41 @@
+import SQLKit
+
+/// Query builders over one organization's rows. Each builder starts with
+/// `WHERE <table>.organization_id = ?` (or sets it, for inserts); callers add conditions, never remove.
+public struct TenantDatabase: Sendable {
+    public let organizationID: String
+    let sql: any SQLDatabase
+
+    /// `SELECT … FROM table WHERE table.organization_id = ?`.
+    func select(from table: TenantTable) -> SQLSelectBuilder {
+        sql.select().from(table.rawValue)
+            .where(SQLColumn("organization_id", table: table.rawValue), .equal, SQLBind(organizationID))
+    }
+
+    /// `UPDATE table SET … WHERE organization_id = ?`.
+    func update(_ table: TenantTable) -> SQLUpdateBuilder {
+        sql.update(table.rawValue).where("organization_id", .equal, organizationID)
+    }
+
+    /// `DELETE FROM table WHERE organization_id = ?`.
+    func delete(from table: TenantTable) -> SQLDeleteBuilder {
+        sql.delete(from: table.rawValue).where("organization_id", .equal, organizationID)
+    }
+
+    /// `INSERT INTO table (organization_id, columns…) VALUES (?, values…)`.
+    func insert(into table: TenantTable, _ row: [(column: String, value: any Encodable & Sendable)]) -> SQLInsertBuilder {
+        sql.insert(into: table.rawValue)
+            .columns(["organization_id"] + row.map(\.column))
+            .values([organizationID as any Encodable & Sendable] + row.map(\.value))
+    }
+
+    /// The organization row itself (`organizations.id = ?`).
+    func selectOrganization() -> SQLSelectBuilder {
+        sql.select().from("organizations").where("id", .equal, organizationID)
+    }
+
+    /// `UPDATE organizations … WHERE id = ?` for this organization only.
+    func updateOrganization() -> SQLUpdateBuilder {
+        sql.update("organizations").where("id", .equal, organizationID)
+    }
+}

@@ -1,0 +1,6 @@
+/// The tables that hold one organization's data. Each has an `organization_id` column, and
+/// ``TenantDatabase`` is the only way to query them.
+public enum TenantTable: String, Sendable {
+    case memberships
+    case apiKeys = "api_keys"
+}

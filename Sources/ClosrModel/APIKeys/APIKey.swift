@@ -1,0 +1,104 @@
+/// An API key as the API shows it. Never carries the secret: the secret is returned once, by create,
+/// beside this object (``CreatedAPIKey``).
+public struct APIKey: Sendable, Equatable, Codable {
+    public var id: String
+    public var label: String
+    /// The first 12 characters of the secret, for recognising a key in a list.
+    public var preview: String
+    public var scopes: [APIKeyScope]
+    public var userID: String
+    public var organizationID: String
+    public var createdBy: String
+    public var dateCreated: CloseTimestamp
+    public var expiresAt: CloseTimestamp?
+    public var status: Status
+    public var dateRevoked: CloseTimestamp?
+    public var lastUsed: LastUsed?
+
+    public enum Status: String, Sendable, Codable {
+        case active, revoked, expired
+    }
+
+    /// The newest request made with the key.
+    public struct LastUsed: Sendable, Equatable, Codable {
+        public var date: CloseTimestamp
+        public var ip: String?
+        public var userAgent: String?
+
+        public init(date: CloseTimestamp, ip: String?, userAgent: String?) {
+            self.date = date
+            self.ip = ip
+            self.userAgent = userAgent
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case date, ip
+            case userAgent = "user_agent"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(date, forKey: .date)
+            try container.encode(ip, forKey: .ip)
+            try container.encode(userAgent, forKey: .userAgent)
+        }
+    }
+
+    public init(
+        id: String, label: String, preview: String, scopes: [APIKeyScope], userID: String,
+        organizationID: String, createdBy: String, dateCreated: CloseTimestamp, expiresAt: CloseTimestamp?,
+        status: Status, dateRevoked: CloseTimestamp?, lastUsed: LastUsed?
+    ) {
+        self.id = id
+        self.label = label
+        self.preview = preview
+        self.scopes = scopes
+        self.userID = userID
+        self.organizationID = organizationID
+        self.createdBy = createdBy
+        self.dateCreated = dateCreated
+        self.expiresAt = expiresAt
+        self.status = status
+        self.dateRevoked = dateRevoked
+        self.lastUsed = lastUsed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, label, preview, scopes, status
+        case userID = "user_id"
+        case organizationID = "organization_id"
+        case createdBy = "created_by"
+        case dateCreated = "date_created"
+        case expiresAt = "expires_at"
+        case dateRevoked = "date_revoked"
+        case lastUsed = "last_used"
+    }
+
+    /// Written by hand so that absent values appear as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(label, forKey: .label)
+        try container.encode(preview, forKey: .preview)
+        try container.encode(scopes, forKey: .scopes)
+        try container.encode(userID, forKey: .userID)
+        try container.encode(organizationID, forKey: .organizationID)
+        try container.encode(createdBy, forKey: .createdBy)
+        try container.encode(dateCreated, forKey: .dateCreated)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(status, forKey: .status)
+        try container.encode(dateRevoked, forKey: .dateRevoked)
+        try container.encode(lastUsed, forKey: .lastUsed)
+    }
+}
+
+/// The answer to creating a key: the key object and, this once, its secret.
+public struct CreatedAPIKey: Sendable, Equatable {
+    public var key: APIKey
+    public var secret: String
+
+    public init(key: APIKey, secret: String) {
+        self.key = key
+        self.secret = secret
+    }
+}

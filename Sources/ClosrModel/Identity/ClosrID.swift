@@ -1,0 +1,78 @@
+/// Prefixed object IDs in Close's style: `prefix_` + 22 base62 characters.
+///
+/// The 128 bits behind the characters are 48 bits of Unix milliseconds followed by 80 random bits
+/// (DESIGN.md "Storage"): unique without coordination between server nodes, unguessable, and sorted by
+/// creation time both as strings and in an index.
+public enum ClosrID {
+    /// The type prefixes Close uses (close-api.md §1.2).
+    public enum Prefix: String, Sendable, CaseIterable {
+        case organization = "orga"
+        case user = "user"
+        case membership = "memb"
+        case apiKey = "api"
+        case lead = "lead"
+        case contact = "cont"
+        case opportunity = "oppo"
+        case status = "stat"
+        case pipeline = "pipe"
+        case task = "task"
+        case activity = "acti"
+        case customField = "cf"
+        case event = "ev"
+        case request = "req"
+        case webhook = "whsub"
+        case savedSearch = "save"
+    }
+
+    static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+    static let encodedLength = 22
+
+    /// A new ID of the given kind, stamped with the current time.
+    public static func make(_ prefix: Prefix) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(prefix, milliseconds: UInt64(CloseTimestamp.now().microseconds / 1000), using: &generator)
+    }
+
+    /// A new ID from an explicit time and random source (tests use this to check ordering).
+    public static func make(
+        _ prefix: Prefix,
+        milliseconds: UInt64,
+        using generator: inout some RandomNumberGenerator
+    ) -> String {
+        let random = generator.next() as UInt64
+        let randomLow = UInt16(truncatingIfNeeded: generator.next() as UInt64)
+        // high 64 bits: 48 bits of time, then the top 16 random bits; low 64 bits: the rest.
+        let high = (milliseconds & 0xFFFF_FFFF_FFFF) << 16 | UInt64(randomLow)
+        let low = random
+        return prefix.rawValue + "_" + base62(high: high, low: low)
+    }
+
+    /// True when `id` has the given prefix followed by a plausible body; used to answer 404 early.
+    public static func hasPrefix(_ id: String, _ prefix: Prefix) -> Bool {
+        id.hasPrefix(prefix.rawValue + "_") && id.count > prefix.rawValue.count + 1
+    }
+
+    /// Fixed-width base62 of a 128-bit number given as two 64-bit halves (most significant first).
+    static func base62(high: UInt64, low: UInt64) -> String {
+        var digits = [UInt8](repeating: alphabet[0], count: encodedLength)
+        var high = high
+        var low = low
+        var position = encodedLength - 1
+        while position >= 0 {
+            // Long division of (high:low) by 62, one 32-bit limb at a time.
+            let limbs = [high >> 32, high & 0xFFFF_FFFF, low >> 32, low & 0xFFFF_FFFF]
+            var quotient = [UInt64](repeating: 0, count: 4)
+            var remainder: UInt64 = 0
+            for (index, limb) in limbs.enumerated() {
+                let value = remainder << 32 | limb
+                quotient[index] = value / 62
+                remainder = value % 62
+            }
+            high = quotient[0] << 32 | quotient[1]
+            low = quotient[2] << 32 | quotient[3]
+            digits[position] = alphabet[Int(remainder)]
+            position -= 1
+        }
+        return String(decoding: digits, as: UTF8.self)
+    }
+}

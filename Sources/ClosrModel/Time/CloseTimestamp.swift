@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in time as Close writes it: `2024-03-01T14:05:09.123456+00:00`.
+///
+/// Always UTC, always six fractional digits and an explicit `+00:00`, so that the strings sort in time
+/// order (Airbyte compares `date_updated` values as strings, close-api.md §1.3). Stored as integer
+/// microseconds since the Unix epoch: compact, exact, and the same in SQLite and PostgreSQL.
+public struct CloseTimestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let microseconds: Int64
+
+    public init(microseconds: Int64) {
+        self.microseconds = microseconds
+    }
+
+    /// The current wall-clock time.
+    public static func now() -> CloseTimestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return CloseTimestamp(microseconds: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
+    }
+
+    public static func < (lhs: CloseTimestamp, rhs: CloseTimestamp) -> Bool {
+        lhs.microseconds < rhs.microseconds
+    }
+
+    /// The ISO 8601 form Close uses.
+    public var iso8601: String {
+        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
+        let fraction = microseconds - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = CivilDate.from(daysSinceEpoch: days)
+        var text = ""
+        text.reserveCapacity(32)
+        text += Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
+        text += "T" + Self.pad(secondOfDay / 3600, 2) + ":" + Self.pad(secondOfDay / 60 % 60, 2)
+        text += ":" + Self.pad(secondOfDay % 60, 2) + "." + Self.pad(fraction, 6) + "+00:00"
+        return text
+    }
+
+    public var description: String { iso8601 }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let parsed = CloseTimestamp(parsing: text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "Not an ISO 8601 date or datetime: \(text)")
+            )
+        }
+        self = parsed
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso8601)
+    }
+
+    static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}

@@ -1,0 +1,29 @@
+import ClosrCore
+import Logging
+
+/// Everything `buildApplication` needs, as a plain value: the CLI fills it from flags and the
+/// environment, tests fill it directly, and both get the same application.
+public struct AppConfig: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    public var maxBodyBytes: Int
+    /// Proxies whose `X-Forwarded-For` is believed when recording a key's last-used IP.
+    public var trustedProxies: Set<String>
+    /// Where request lines and errors go; never receives a secret.
+    public var logger: Logger
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        maxBodyBytes: Int = 1 << 20,
+        trustedProxies: Set<String> = [],
+        logger: Logger = Logger(label: "closr")
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.trustedProxies = trustedProxies
+        self.logger = logger
+    }
+}

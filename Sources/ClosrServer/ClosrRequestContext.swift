@@ -1,0 +1,27 @@
+import ClosrCore
+import ClosrModel
+import Hummingbird
+import NIOCore
+
+/// Per-request state shared by middleware and controllers: the request id and, once authenticated,
+/// the ``Principal`` whose ``OrgScope`` is the controller's only way to the data.
+public struct ClosrRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's address, before any trusted proxy's `X-Forwarded-For` is applied.
+    public let remoteAddress: SocketAddress?
+    /// `req_…`, set by ``RequestLogMiddleware`` and returned in `X-Request-ID`.
+    public var requestID: String = ""
+    /// Set by ``APIKeyAuthenticator`` on routes that need a key.
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The authenticated caller; a route that needs one and has none answers 401.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw CloseError.unauthorized() }
+        return principal
+    }
+}

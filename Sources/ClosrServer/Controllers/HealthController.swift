@@ -1,0 +1,9 @@
+import Hummingbird
+
+/// `GET /healthz`: unauthenticated liveness for load balancers, and the baseline the benchmarks
+/// measure authenticated routes against.
+struct HealthController {
+    func addRoutes(to routes: CloseRoutes) {
+        routes.on("healthz", .get) { _, _ in try JSONResponse.make(["status": "ok"]) }
+    }
+}

@@ -1,0 +1,13 @@
+import ClosrCore
+import Hummingbird
+
+/// `GET /api/v1/me/` (close-api.md §2.3).
+struct MeController {
+    let organizations: OrganizationService
+
+    func addRoutes(to routes: CloseRoutes) {
+        routes.on("me", .get) { _, context in
+            try JSONResponse.make(try await organizations.me(try context.requirePrincipal()))
+        }
+    }
+}

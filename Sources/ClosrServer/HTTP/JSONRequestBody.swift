@@ -1,0 +1,53 @@
+import ClosrModel
+import Foundation
+import Hummingbird
+
+/// Reads a request body as JSON the way Close does: only `application/json` (415 otherwise), at most
+/// the configured size (413), and well-formed (400 that says what is wrong).
+enum JSONRequestBody {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, maxBytes: Int) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBytes)
+        let data = Data(buffer.readableBytesView)
+        let contentType = request.headers[.contentType]
+        if !data.isEmpty, let contentType, !isJSON(contentType) {
+            throw CloseError.unsupportedMediaType(contentType)
+        }
+        let body = data.isEmpty ? Data("{}".utf8) : data
+        guard (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) != nil else {
+            throw CloseError.badRequest("Invalid JSON in the request body")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw fieldError(context, "Expected \(describe(expected)).")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw fieldError(context, "Expected \(describe(expected)), not null.")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw fieldError(context, context.debugDescription)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw CloseError.validation([key.stringValue: "This field is required."])
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    private static func fieldError(_ context: DecodingError.Context, _ message: String) -> CloseError {
+        guard let field = context.codingPath.first?.stringValue else {
+            return CloseError.badRequest("The request body must be a JSON object")
+        }
+        return CloseError.validation([field: message])
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default: return "a JSON object"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ClosrModel
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Gives each request a `req_…` id and writes one log line when it ends: id, method, path, status,
+/// duration. The query string and headers are never logged, so a key sent in either cannot leak.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = ClosrRequestContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.requestID = ClosrID.make(.request)
+        let start = ContinuousClock.now
+        var response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        response.headers[.requestID] = context.requestID
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code) \(Self.format(milliseconds))ms",
+            metadata: ["request_id": .string(context.requestID)]
+        )
+        return response
+    }
+
+    private static func format(_ milliseconds: Double) -> String {
+        let hundredths = Int((milliseconds * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-ID")!
+}

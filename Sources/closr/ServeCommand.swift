@@ -1,0 +1,69 @@
+import ArgumentParser
+import ClosrCore
+import ClosrServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `closr serve`: migrates the database, creates the first organization on first start (printing its
+/// API key once), and serves the API until SIGINT or SIGTERM, then finishes in-flight requests.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start the Closr API server."
+    )
+
+    @Option(help: "Address to listen on. Environment: CLOSR_HOST. Default: 127.0.0.1.")
+    var host: String?
+
+    @Option(help: "Port to listen on. Environment: CLOSR_PORT. Default: 8080.")
+    var port: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Name of the organization created on first start.")
+    var orgName = "My Organization"
+
+    @Option(help: "Email of the admin user created on first start.")
+    var adminEmail = "admin@example.com"
+
+    @Option(name: .customLong("trusted-proxy"), help: "IP of a proxy whose X-Forwarded-For is believed (repeatable).")
+    var trustedProxies: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let host = host ?? environment["CLOSR_HOST"] ?? "127.0.0.1"
+        let port = port ?? environment["CLOSR_PORT"].map { Int($0) ?? -1 } ?? 8080
+        guard (0...65535).contains(port) else {
+            throw ValidationError("The port must be a number from 0 to 65535.")
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+        let logger = CLILogging.logger(level: level)
+
+        let databaseURL = try database.resolved()
+        let store = try await StoreFactory.open(databaseURL)
+        if let created = try await OrganizationBootstrap(store: store)
+            .runIfEmpty(organizationName: orgName, adminEmail: adminEmail)
+        {
+            // The only time this secret is ever shown: stdout, so it can be captured; guidance on stderr.
+            CLILogging.note("First start: created organization '\(orgName)' with admin \(adminEmail).")
+            CLILogging.note("Save this API key now; it will not be shown again.")
+            CLIOutput.line("API key: \(created.secret)")
+        }
+        let app = buildApplication(
+            AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), logger: logger),
+            services: CoreServices(store: store)
+        )
+        logger.notice("Closr listening on http://\(host):\(port) (\(databaseURL))")
+        do {
+            try await app.runService()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+}

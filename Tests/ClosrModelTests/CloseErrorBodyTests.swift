@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@testable import ClosrModel
+
+@Suite struct CloseErrorBodyTests {
+    func object(_ error: CloseError) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: CloseErrorBody.json(for: error)) as? [String: Any])
+    }
+
+    @Test func validationCarriesBothShapes() throws {
+        let body = try object(.validation(["name": "This field is required."]))
+        #expect(body["error"] as? String == "Validation failed: name: This field is required.")
+        #expect(body["errors"] as? [String] == [])
+        #expect(body["field-errors"] as? [String: String] == ["name": "This field is required."])
+    }
+
+    @Test func rateLimitHasTopLevelAndNestedReset() throws {
+        let error = CloseError(status: 429, message: "API call count exceeded", rateLimit: .init(resetSeconds: 2, limit: 60, windowSeconds: 60))
+        let body = try object(error)
+        #expect(body["rate_reset"] as? Int == 2)
+        let nested = try #require(body["error"] as? [String: Any])
+        #expect(nested["rate_reset"] as? Int == 2)
+        #expect(nested["rate_limit"] as? Int == 60)
+        #expect(nested["rate_window"] as? Int == 60)
+        #expect(nested["rate_limit_type"] as? String == "key")
+    }
+
+    @Test func internalErrorsHaveNoErrorKeyAndNoDetail() throws {
+        let body = try object(.internalError("database exploded at /secret/path"))
+        #expect(body["error"] == nil)
+        #expect(body["errors"] as? [String] == ["Internal error"])
+    }
+
+    @Test(arguments: [401, 403, 404, 405, 409, 413, 415])
+    func otherStatusesCarryAStringError(_ status: Int) throws {
+        let body = try object(CloseError(status: status, message: "m"))
+        #expect(body as NSDictionary == ["error": "m"] as NSDictionary)
+    }
+}

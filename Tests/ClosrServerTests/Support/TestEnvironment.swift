@@ -1,0 +1,95 @@
+import ClosrCore
+import ClosrModel
+import ClosrServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+/// A real SQLite file in a fresh temporary folder, bootstrapped like a first `closr serve`, with the
+/// application built exactly as the CLI builds it and every log line captured at trace level.
+struct TestEnvironment {
+    let folder: URL
+    let databasePath: String
+    let services: CoreServices
+    var store: any Store { services.store }
+    let bootstrapKey: CreatedAPIKey
+    let logs: CapturedLogs
+    let config: AppConfig
+
+    static func make(trustedProxies: Set<String> = []) async throws -> TestEnvironment {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("closr-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("closr.sqlite").path
+        let store = try await StoreFactory.open(.sqlite(path: path))
+        let created = try await OrganizationBootstrap(store: store)
+            .runIfEmpty(organizationName: "Acme Sales", adminEmail: "ada@example.com")
+        guard let created else { throw TestSetupError.bootstrapDidNothing }
+        let logs = CapturedLogs()
+        var logger = Logger(label: "closr-test") { label in CapturingLogHandler(label: label, logs: logs) }
+        logger.logLevel = .trace
+        let config = AppConfig(trustedProxies: trustedProxies, logger: logger)
+        return TestEnvironment(folder: folder, databasePath: path, services: CoreServices(store: store), bootstrapKey: created, logs: logs, config: config)
+    }
+
+    var secret: String { bootstrapKey.secret }
+    var organizationID: String { bootstrapKey.key.organizationID }
+
+    /// Runs `test` against the application over HummingbirdTesting's router client, then closes the store.
+    func withApp(_ setup: TestingSetup = .router, _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = buildApplication(config, services: services)
+        do {
+            try await app.test(setup) { client in try await test(client) }
+        } catch {
+            try? await close()
+            throw error
+        }
+        try await close()
+    }
+
+    func close() async throws {
+        try await store.close()
+    }
+
+    /// Every byte of the database: the main file and its write-ahead log.
+    func databaseBytes() throws -> Data {
+        var data = Data()
+        for suffix in ["", "-wal", "-shm"] {
+            let path = databasePath + suffix
+            if FileManager.default.fileExists(atPath: path) {
+                data.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+        }
+        return data
+    }
+}
+
+enum TestSetupError: Error {
+    case bootstrapDidNothing
+}
+
+/// Headers for each way a key can be presented.
+enum Credential {
+    static func basic(_ username: String, password: String = "") -> HTTPFields {
+        let token = Data("\(username):\(password)".utf8).base64EncodedString()
+        return [.authorization: "Basic \(token)"]
+    }
+
+    static func bearer(_ key: String) -> HTTPFields {
+        [.authorization: "Bearer \(key)"]
+    }
+
+    static func apiKeyHeader(_ key: String) -> HTTPFields {
+        [HTTPField.Name("x-api-key")!: key]
+    }
+}
+
+extension TestResponse {
+    /// The body parsed as a JSON object; an empty dictionary when it is not one.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    var text: String { String(buffer: body) }
+}
