@@ -54,6 +54,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ClosrModelTests", dependencies: ["ClosrModel"]),
+        .testTarget(name: "closrTests", dependencies: ["closr", "ClosrCore", "ClosrModel"]),
         .testTarget(name: "ClosrCoreTests", dependencies: ["ClosrCore", "ClosrModel"]),
         .testTarget(
             name: "ClosrServerTests",

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct CloseErrorBodyTests {
     func object(_ error: CloseError) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: CloseErrorBody.json(for: error)) as? [String: Any])
+        try #require(try JSONSerialization.jsonObject(with: Data(CloseErrorBody.json(for: error))) as? [String: Any])
     }
 
     @Test func validationCarriesBothShapes() throws {
@@ -30,6 +30,12 @@ import Testing
         let body = try object(.internalError("database exploded at /secret/path"))
         #expect(body["error"] == nil)
         #expect(body["errors"] as? [String] == ["Internal error"])
+    }
+
+    @Test func stringsAreEscapedAsJSONRequires() throws {
+        let message = "quote \" backslash \\ newline \n tab \t bell \u{07} slash / é 🚀"
+        let body = try object(CloseError(status: 404, message: message))
+        #expect(body["error"] as? String == message)
     }
 
     @Test(arguments: [401, 403, 404, 405, 409, 413, 415])

@@ -42,6 +42,7 @@ import Testing
             #expect(organizations[0]["currency"] as? String == "USD")
             #expect(organizations[0]["lead_statuses"] is [Any])
             #expect(organizations[0]["opportunity_statuses"] is [Any])
+            #expect(organizations[0]["memberships"] == nil)
 
             let memberships = try #require(me["memberships"] as? [[String: Any]])
             #expect(memberships.count == 1)

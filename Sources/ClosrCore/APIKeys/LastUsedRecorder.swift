@@ -22,7 +22,8 @@ public final class LastUsedRecorder: Sendable {
 
     /// Notes a use; cheap enough for every request.
     func record(keyID: String, organizationID: String, at date: CloseTimestamp, ip: String?, userAgent: String?) {
-        let use = Use(organizationID: organizationID, date: date, ip: ip, userAgent: userAgent.map { String($0.prefix(512)) })
+        let userAgent = userAgent.map { $0.utf8.count <= 512 ? $0 : String($0.prefix(512)) }
+        let use = Use(organizationID: organizationID, date: date, ip: ip, userAgent: userAgent)
         pending.withLock { $0[keyID] = use }
     }
 

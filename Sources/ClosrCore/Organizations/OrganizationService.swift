@@ -5,6 +5,7 @@ import SQLKit
 /// The caller's user and organizations: `/me/` and `/organization/{id}/`.
 public struct OrganizationService: Sendable {
     let store: any Store
+    private let views = AccountViewCache()
 
     public init(store: any Store) {
         self.store = store
@@ -15,6 +16,14 @@ public struct OrganizationService: Sendable {
     /// Reads across organizations, but only those the user belongs to: each is then read through its
     /// own ``OrgScope``.
     public func me(_ principal: Principal) async throws -> Me {
+        let now = CloseTimestamp.now()
+        if let cached = views.me(forUser: principal.userID, now: now) { return cached }
+        let me = try await loadMe(principal)
+        views.store(me, builtAt: now)
+        return me
+    }
+
+    private func loadMe(_ principal: Principal) async throws -> Me {
         let (userRow, organizationIDs) = try await store.read { db in
             let user = try await db.select().column("*").from("users").where("id", .equal, principal.userID)
                 .first(decoding: UserRow.self, with: rowDecoder)
@@ -59,6 +68,7 @@ public struct OrganizationService: Sendable {
                 if let currency { update = update.set("currency", to: currency) }
                 try await update.run()
             }
+            views.invalidateAll()
         }
         return try await organization(in: principal.scope)
     }

@@ -1,6 +1,6 @@
 /// An API key as the API shows it. Never carries the secret: the secret is returned once, by create,
 /// beside this object (``CreatedAPIKey``).
-public struct APIKey: Sendable, Equatable, Codable {
+public struct APIKey: Sendable, Equatable, Decodable, JSONRepresentable {
     public var id: String
     public var label: String
     /// The first 12 characters of the secret, for recognising a key in a list.
@@ -20,7 +20,7 @@ public struct APIKey: Sendable, Equatable, Codable {
     }
 
     /// The newest request made with the key.
-    public struct LastUsed: Sendable, Equatable, Codable {
+    public struct LastUsed: Sendable, Equatable, Decodable, JSONRepresentable {
         public var date: CloseTimestamp
         public var ip: String?
         public var userAgent: String?
@@ -36,12 +36,10 @@ public struct APIKey: Sendable, Equatable, Codable {
             case userAgent = "user_agent"
         }
 
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(date, forKey: .date)
-            try container.encode(ip, forKey: .ip)
-            try container.encode(userAgent, forKey: .userAgent)
+        public var jsonValue: JSONValue {
+            .object([("date", .timestamp(date)), ("ip", .string(ip)), ("user_agent", .string(userAgent))])
         }
+
     }
 
     public init(
@@ -74,22 +72,17 @@ public struct APIKey: Sendable, Equatable, Codable {
         case lastUsed = "last_used"
     }
 
-    /// Written by hand so that absent values appear as `null`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(label, forKey: .label)
-        try container.encode(preview, forKey: .preview)
-        try container.encode(scopes, forKey: .scopes)
-        try container.encode(userID, forKey: .userID)
-        try container.encode(organizationID, forKey: .organizationID)
-        try container.encode(createdBy, forKey: .createdBy)
-        try container.encode(dateCreated, forKey: .dateCreated)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(status, forKey: .status)
-        try container.encode(dateRevoked, forKey: .dateRevoked)
-        try container.encode(lastUsed, forKey: .lastUsed)
+    public var jsonValue: JSONValue {
+        .object([
+            ("id", .string(id)), ("label", .string(label)), ("preview", .string(preview)),
+            ("scopes", .array(scopes.map { .string($0.rawValue) })), ("user_id", .string(userID)),
+            ("organization_id", .string(organizationID)), ("created_by", .string(createdBy)),
+            ("date_created", .timestamp(dateCreated)), ("expires_at", .timestamp(expiresAt)),
+            ("status", .string(status.rawValue)), ("date_revoked", .timestamp(dateRevoked)),
+            ("last_used", lastUsed?.jsonValue ?? .null),
+        ])
     }
+
 }
 
 /// The answer to creating a key: the key object and, this once, its secret.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Renders a ``CloseError`` as the JSON body Close clients expect (close-api.md §3 and §4).
 ///
 /// - 400: `{"error": "...", "errors": [], "field-errors": {...}}` — satisfies closeio and tap-closeio.
@@ -9,29 +7,31 @@ import Foundation
 ///   on `error` for 5xx responses and would crash on a string.
 /// - everything else: `{"error": "..."}`.
 public enum CloseErrorBody {
-    public static func json(for error: CloseError) -> Data {
-        let object: [String: Any]
+    public static func json(for error: CloseError) -> [UInt8] {
+        value(for: error).serialized()
+    }
+
+    static func value(for error: CloseError) -> JSONValue {
         switch error.status {
         case 400:
-            object = ["error": error.message, "errors": [String](), "field-errors": error.fieldErrors]
+            let fieldErrors = error.fieldErrors.keys.sorted().map { ($0, JSONValue.string(error.fieldErrors[$0]!)) }
+            return .object([("error", .string(error.message)), ("errors", .array([])), ("field-errors", .object(fieldErrors))])
         case 429:
             let details = error.rateLimit ?? RateLimitDetails(resetSeconds: 1, limit: 0, windowSeconds: 1)
-            object = [
-                "error": [
-                    "message": error.message,
-                    "rate_reset": details.resetSeconds,
-                    "rate_limit": details.limit,
-                    "rate_window": details.windowSeconds,
-                    "rate_limit_type": "key",
-                ] as [String: Any],
-                "rate_reset": details.resetSeconds,
-            ]
+            return .object([
+                ("error", .object([
+                    ("message", .string(error.message)),
+                    ("rate_reset", .int(details.resetSeconds)),
+                    ("rate_limit", .int(details.limit)),
+                    ("rate_window", .int(details.windowSeconds)),
+                    ("rate_limit_type", .string("key")),
+                ])),
+                ("rate_reset", .int(details.resetSeconds)),
+            ])
         case 500...:
-            object = ["errors": ["Internal error"]]
+            return .object([("errors", .array([.string("Internal error")]))])
         default:
-            object = ["error": error.message]
+            return .object([("error", .string(error.message))])
         }
-        // Serialising dictionaries of strings and integers cannot fail; an empty object is a safe fallback.
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 }

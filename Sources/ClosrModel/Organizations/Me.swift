@@ -2,7 +2,7 @@
 ///
 /// Clients learn the user id from `id` and the organization from `organizations[0].id` or
 /// `memberships[0].organization_id`, so both are always present.
-public struct Me: Sendable, Equatable, Codable {
+public struct Me: Sendable, Equatable, Decodable, JSONRepresentable {
     public var user: User
     public var organizations: [Organization]
     public var memberships: [Membership]
@@ -15,8 +15,6 @@ public struct Me: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case organizations, memberships
-        case emailVerifiedAt = "email_verified_at"
-        case phoneNumbers = "phone_numbers"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -26,13 +24,13 @@ public struct Me: Sendable, Equatable, Codable {
         memberships = try container.decode([Membership].self, forKey: .memberships)
     }
 
-    /// The user's own keys, flattened beside `organizations` and `memberships`.
-    public func encode(to encoder: any Encoder) throws {
-        try user.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(organizations, forKey: .organizations)
-        try container.encode(memberships, forKey: .memberships)
-        try container.encodeNil(forKey: .emailVerifiedAt)
-        try container.encode([String](), forKey: .phoneNumbers)
+    /// The user's own keys, with `organizations` and `memberships` beside them.
+    public var jsonValue: JSONValue {
+        guard case .object(var members) = user.jsonValue else { return user.jsonValue }
+        members.append(("organizations", .array(organizations.map(\.summaryJSONValue))))
+        members.append(("memberships", .array(memberships)))
+        members.append(("email_verified_at", .null))
+        members.append(("phone_numbers", .array([])))
+        return .object(members)
     }
 }

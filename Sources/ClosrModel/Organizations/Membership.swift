@@ -1,6 +1,6 @@
 /// A user's membership of an organization, with the user's name and email inlined as Close does on
 /// `/organization/{id}/` (close-api.md §12) and the ids `/me/` clients read (§2.3).
-public struct Membership: Sendable, Equatable, Codable {
+public struct Membership: Sendable, Equatable, Decodable, JSONRepresentable {
     public var id: String
     public var organizationID: String
     public var userID: String
@@ -34,5 +34,13 @@ public struct Membership: Sendable, Equatable, Codable {
         case roleID = "role_id"
         case dateCreated = "date_created"
         case dateUpdated = "date_updated"
+    }
+
+    public var jsonValue: JSONValue {
+        .object([
+            ("id", .string(id)), ("organization_id", .string(organizationID)), ("user_id", .string(userID)),
+            ("user_full_name", .string(userFullName)), ("user_email", .string(userEmail)), ("role_id", .string(roleID)),
+            ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
+        ])
     }
 }

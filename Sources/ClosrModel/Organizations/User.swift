@@ -1,5 +1,5 @@
 /// A Closr user as `/user/{id}/` returns it (close-api.md §12): `/me/` minus organization detail.
-public struct User: Sendable, Equatable, Codable {
+public struct User: Sendable, Equatable, Decodable, JSONRepresentable {
     public var id: String
     public var firstName: String
     public var lastName: String
@@ -38,16 +38,12 @@ public struct User: Sendable, Equatable, Codable {
         case lastUsedTimezone = "last_used_timezone"
     }
 
-    /// Written by hand so that absent values appear as `null`, as Close sends them.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(firstName, forKey: .firstName)
-        try container.encode(lastName, forKey: .lastName)
-        try container.encode(email, forKey: .email)
-        try container.encode(image, forKey: .image)
-        try container.encode(dateCreated, forKey: .dateCreated)
-        try container.encode(dateUpdated, forKey: .dateUpdated)
-        try container.encode(lastUsedTimezone, forKey: .lastUsedTimezone)
+
+    public var jsonValue: JSONValue {
+        .object([
+            ("id", .string(id)), ("first_name", .string(firstName)), ("last_name", .string(lastName)),
+            ("email", .string(email)), ("image", .string(image)), ("date_created", .timestamp(dateCreated)),
+            ("date_updated", .timestamp(dateUpdated)), ("last_used_timezone", .string(lastUsedTimezone)),
+        ])
     }
 }

@@ -15,13 +15,13 @@ struct OrganizationController {
     func addRoutes(to routes: CloseRoutes) {
         routes.on("organization/:id", .get) { _, context in
             let id = try context.parameters.require("id")
-            return try JSONResponse.make(try await organizations.organization(id: id, for: try context.requirePrincipal()))
+            return JSONResponse.make(try await organizations.organization(id: id, for: try context.requirePrincipal()))
         }
         routes.on("organization/:id", .put) { request, context in
             let principal = try context.requirePrincipal()
             let id = try context.parameters.require("id")
             let update = try await JSONRequestBody.decode(Update.self, from: request, maxBytes: maxBodyBytes)
-            return try JSONResponse.make(
+            return JSONResponse.make(
                 try await organizations.update(id: id, name: update.name, currency: update.currency, for: principal)
             )
         }

@@ -1,15 +1,16 @@
-import Foundation
+import ClosrModel
 import Hummingbird
 import NIOCore
 
-/// Encodes a value as a JSON response; every successful answer goes through here.
+/// Writes a wire value as a JSON response; every successful answer goes through here.
 enum JSONResponse {
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = try encoder.encode(value)
+    static func make(_ value: some JSONRepresentable, status: HTTPResponse.Status = .ok) -> Response {
+        make(value.jsonValue, status: status)
+    }
+
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
     }
 }

@@ -8,10 +8,11 @@ import Logging
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = ClosrRequestContext
     let logger: Logger
+    let requestIDs = RequestIDGenerator()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.requestID = ClosrID.make(.request)
+        context.requestID = requestIDs.next()
         let start = ContinuousClock.now
         var response = try await next(request, context)
         let elapsed = ContinuousClock.now - start

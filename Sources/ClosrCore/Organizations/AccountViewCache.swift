@@ -1,0 +1,37 @@
+import ClosrModel
+import Synchronization
+
+/// Recently built `/me/` views, by user, for at most ``maxAge``.
+///
+/// `/me/` is how clients check a key and learn who they are (Airbyte's `check`, closeio scripts), so it
+/// is called often and must cost little more than verifying the key. Account data changes rarely:
+/// every change made through this process clears the cache at once, and ``maxAge`` bounds how long a
+/// change made by another process or server node can go unseen.
+final class AccountViewCache: Sendable {
+    static let maxAge: Int64 = 1_000_000
+
+    private struct Entry {
+        let me: Me
+        let builtAt: CloseTimestamp
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    func me(forUser userID: String, now: CloseTimestamp) -> Me? {
+        entries.withLock { entries in
+            guard let entry = entries[userID], now.microseconds - entry.builtAt.microseconds < Self.maxAge else {
+                return nil
+            }
+            return entry.me
+        }
+    }
+
+    func store(_ me: Me, builtAt: CloseTimestamp) {
+        entries.withLock { $0[me.user.id] = Entry(me: me, builtAt: builtAt) }
+    }
+
+    /// Clears every view: an organization, user or membership changed.
+    func invalidateAll() {
+        entries.withLock { $0.removeAll() }
+    }
+}

@@ -1,0 +1,82 @@
+import ClosrCore
+import Foundation
+import SQLKit
+import Testing
+
+/// `closr serve` and `closr keys create` as an operator runs them: real processes on a real SQLite file.
+@Suite(.serialized) struct ServeCommandTests {
+    static func temporaryDatabase() -> (url: String, path: String) {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("closr-cli-\(UUID().uuidString)/data/closr.sqlite").path
+        return ("sqlite:\(path)", path)
+    }
+
+    @Test func firstStartPrintsTheKeyOnceKeysCreateWorksBesideItAndShutdownFlushesLastUse() async throws {
+        let database = Self.temporaryDatabase()
+        let server = try ClosrProcess(["serve", "--port", "0", "--database", database.url, "--org-name", "Acme"])
+        let port = try await server.waitForPort()
+        let keyLines = server.stdout.split(separator: "\n").filter { $0.hasPrefix("API key: closr_") }
+        #expect(keyLines.count == 1)
+        let key = String(try #require(keyLines.first).dropFirst("API key: ".count))
+
+        let me = try await httpGet("http://127.0.0.1:\(port)/api/v1/me/", basicUser: key)
+        #expect(me.status == 200)
+        #expect(me.body.contains("\"name\":\"Acme\""))
+        let wrong = try await httpGet("http://127.0.0.1:\(port)/api/v1/me/", basicUser: "closr_wrong")
+        #expect(wrong.status == 401)
+
+        // A second process on the same file while the server runs.
+        let created = try await ClosrProcess.run(["keys", "create", "--label", "ci", "--database", database.url])
+        #expect(created.status == 0)
+        let newKey = String(try #require(created.stdout.split(separator: "\n").last))
+        #expect(newKey.hasPrefix("closr_") && newKey != key)
+        let withNewKey = try await httpGet("http://127.0.0.1:\(port)/api/v1/me/", basicUser: newKey)
+        #expect(withNewKey.status == 200)
+
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+        #expect(!server.stderr.contains(key) && !server.stderr.contains(newKey))
+
+        // Last use of the new key was written at shutdown, less than a second after the request.
+        let store = try await StoreFactory.open(.sqlite(path: database.path))
+        let lastUsed = try await store.read { db in
+            try await db.select().columns("last_used_at", "last_used_user_agent").from("api_keys")
+                .where("label", .equal, "ci").first()
+        }
+        let row = try #require(lastUsed)
+        #expect(try row.decode(column: "last_used_at", as: Int64?.self) != nil)
+        #expect(try row.decode(column: "last_used_user_agent", as: String?.self) == "closr-cli-test/1.0")
+        try await store.close()
+
+        let second = try ClosrProcess(["serve", "--port", "0", "--database", database.url])
+        let secondPort = try await second.waitForPort()
+        #expect(!second.stdout.contains("API key"))
+        #expect(try await httpGet("http://127.0.0.1:\(secondPort)/api/v1/me/", basicUser: key).status == 200)
+        second.signal(SIGINT)
+        #expect(try await second.waitForExit() == 0)
+    }
+
+    @Test func keysCreateOnAnEmptyDatabaseExplainsWhatToDo() async throws {
+        let database = Self.temporaryDatabase()
+        let result = try await ClosrProcess.run(["keys", "create", "--label", "x", "--database", database.url])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("start `closr serve` once"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func migrateIsIdempotent() async throws {
+        let database = Self.temporaryDatabase()
+        let first = try await ClosrProcess.run(["migrate", "--database", database.url])
+        #expect(first.status == 0)
+        #expect(first.stderr.contains("Applied migrations 1, 2"))
+        let second = try await ClosrProcess.run(["migrate", "--database", database.url])
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("Schema up to date at version 2"))
+    }
+
+    @Test func aBadDatabaseURLIsAClearError() async throws {
+        let result = try await ClosrProcess.run(["serve", "--database", "mysql://nope"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Unsupported database URL"))
+    }
+}
