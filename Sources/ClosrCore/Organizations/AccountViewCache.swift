@@ -10,24 +10,30 @@ import Synchronization
 final class AccountViewCache: Sendable {
     static let maxAge: Int64 = 1_000_000
 
-    private struct Entry {
+    /// A view and its JSON, rendered once per build rather than once per request.
+    struct View: Sendable {
         let me: Me
+        let json: [UInt8]
+    }
+
+    private struct Entry {
+        let view: View
         let builtAt: CloseTimestamp
     }
 
     private let entries = Mutex<[String: Entry]>([:])
 
-    func me(forUser userID: String, now: CloseTimestamp) -> Me? {
+    func view(forUser userID: String, now: CloseTimestamp) -> View? {
         entries.withLock { entries in
             guard let entry = entries[userID], now.microseconds - entry.builtAt.microseconds < Self.maxAge else {
                 return nil
             }
-            return entry.me
+            return entry.view
         }
     }
 
-    func store(_ me: Me, builtAt: CloseTimestamp) {
-        entries.withLock { $0[me.user.id] = Entry(me: me, builtAt: builtAt) }
+    func store(_ view: View, builtAt: CloseTimestamp) {
+        entries.withLock { $0[view.me.user.id] = Entry(view: view, builtAt: builtAt) }
     }
 
     /// Clears every view: an organization, user or membership changed.

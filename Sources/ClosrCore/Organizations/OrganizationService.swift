@@ -11,18 +11,23 @@ public struct OrganizationService: Sendable {
         self.store = store
     }
 
-    /// The principal's user with every organization they are an active member of.
-    ///
-    /// Reads across organizations, but only those the user belongs to: each is then read through its
-    /// own ``OrgScope``.
-    public func me(_ principal: Principal) async throws -> Me {
-        let now = CloseTimestamp.now()
-        if let cached = views.me(forUser: principal.userID, now: now) { return cached }
-        let me = try await loadMe(principal)
-        views.store(me, builtAt: now)
-        return me
+    /// `/me/` as JSON: the principal's user with every organization they are an active member of,
+    /// rendered once per cached view rather than once per request.
+    public func meJSON(_ principal: Principal) async throws -> [UInt8] {
+        try await meView(principal).json
     }
 
+    private func meView(_ principal: Principal) async throws -> AccountViewCache.View {
+        let now = CloseTimestamp.now()
+        if let cached = views.view(forUser: principal.userID, now: now) { return cached }
+        let me = try await loadMe(principal)
+        let view = AccountViewCache.View(me: me, json: me.jsonValue.serialized())
+        views.store(view, builtAt: now)
+        return view
+    }
+
+    /// Reads across organizations, but only those the user belongs to: each is then read through its
+    /// own ``OrgScope``.
     private func loadMe(_ principal: Principal) async throws -> Me {
         let (userRow, organizationIDs) = try await store.read { db in
             let user = try await db.select().column("*").from("users").where("id", .equal, principal.userID)

@@ -7,7 +7,7 @@ struct MeController {
 
     func addRoutes(to routes: CloseRoutes) {
         routes.on("me", .get) { _, context in
-            JSONResponse.make(try await organizations.me(try context.requirePrincipal()))
+            JSONResponse.make(json: try await organizations.meJSON(try context.requirePrincipal()))
         }
     }
 }

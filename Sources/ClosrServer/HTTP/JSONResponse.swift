@@ -9,8 +9,13 @@ enum JSONResponse {
     }
 
     static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        make(json: value.serialized(), status: status)
+    }
+
+    /// A body that is already JSON text.
+    static func make(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 }

@@ -1,8 +1,8 @@
 /// The API key a request presents, read from whichever header carries it.
 ///
 /// Accepted, in this order: `Authorization: Basic base64(KEY:)` (Close's scheme; a non-empty password is
-/// ignored), `Authorization: Bearer KEY`, and `x-api-key: KEY`. Parsed with plain Swift string
-/// operations: this runs on every request, and Foundation's `NSString` bridging showed in profiles.
+/// ignored), `Authorization: Bearer KEY`, and `x-api-key: KEY`. Parsed over UTF-8 bytes: this runs on
+/// every request, and both Foundation's string bridging and `Character`-level scanning showed in profiles.
 enum PresentedCredential: Equatable {
     /// No credential header at all.
     case none
@@ -12,48 +12,50 @@ enum PresentedCredential: Equatable {
 
     init(authorization: String?, apiKeyHeader: String?) {
         if let authorization {
-            self = Self.parse(authorization: authorization)
+            self = Self.parse(authorization: Array(authorization.utf8)[...])
         } else if let apiKeyHeader {
-            let key = Self.trimmed(Substring(apiKeyHeader))
-            self = key.isEmpty ? .malformed : .key(String(key))
+            let key = Self.trimmed(Array(apiKeyHeader.utf8)[...])
+            self = key.isEmpty ? .malformed : .key(String(decoding: key, as: UTF8.self))
         } else {
             self = .none
         }
     }
 
-    private static func parse(authorization: String) -> PresentedCredential {
-        let header = trimmed(Substring(authorization))
-        guard let space = header.firstIndex(of: " ") else { return .malformed }
-        let scheme = header[..<space]
-        let value = trimmed(header[space...])
-        if scheme.caseInsensitiveEquals("basic") {
-            guard let decoded = Base64.decode(value.utf8),
-                  let pair = String(validating: decoded, as: UTF8.self),
-                  let colon = pair.firstIndex(of: ":")
-            else { return .malformed }
-            let username = pair[..<colon]
+    private static let space = UInt8(ascii: " ")
+    private static let colon = UInt8(ascii: ":")
+
+    private static func parse(authorization: ArraySlice<UInt8>) -> PresentedCredential {
+        let header = trimmed(authorization)
+        guard let split = header.firstIndex(of: space) else { return .malformed }
+        let scheme = header[..<split]
+        let value = trimmed(header[split...])
+        if equalsIgnoringCase(scheme, "basic") {
+            guard let decoded = Base64.decode(value), let colonIndex = decoded.firstIndex(of: colon) else {
+                return .malformed
+            }
+            let username = decoded[..<colonIndex]
             // Close's clients put the key in the username; a few tools put it in the password instead.
-            let key = username.isEmpty ? pair[pair.index(after: colon)...] : username
-            return key.isEmpty ? .malformed : .key(String(key))
+            let key = username.isEmpty ? decoded[(colonIndex + 1)...] : username
+            guard !key.isEmpty, let text = String(validating: key, as: UTF8.self) else { return .malformed }
+            return .key(text)
         }
-        if scheme.caseInsensitiveEquals("bearer") {
-            return value.isEmpty ? .malformed : .key(String(value))
+        if equalsIgnoringCase(scheme, "bearer") {
+            return value.isEmpty ? .malformed : .key(String(decoding: value, as: UTF8.self))
         }
         return .malformed
     }
 
-    private static func trimmed(_ text: Substring) -> Substring {
-        var text = text
-        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return text
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var bytes = bytes
+        while let first = bytes.first, first == space || first == 9 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == space || last == 9 { bytes = bytes.dropLast() }
+        return bytes
     }
-}
 
-extension Substring {
-    fileprivate func caseInsensitiveEquals(_ lowercase: String) -> Bool {
-        utf8.count == lowercase.utf8.count && zip(utf8, lowercase.utf8).allSatisfy { byte, expected in
-            (byte >= 65 && byte <= 90 ? byte + 32 : byte) == expected
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { byte, expected in (byte >= 65 && byte <= 90 ? byte + 32 : byte) == expected }
         }
     }
 }
