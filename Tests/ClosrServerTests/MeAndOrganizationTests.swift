@@ -110,6 +110,8 @@ import Testing
         let secret = env.secret
         let organizationID = env.organizationID
         try await env.withApp { client in
+            // Fill the /me/ view cache before the change.
+            _ = try await client.execute(uri: "/api/v1/me/", method: .get, headers: Credential.basic(secret))
             let headers = Credential.basic(secret).merging([.contentType: "application/json"])
             let renamed = try await client.execute(
                 uri: "/api/v1/organization/\(organizationID)/", method: .put, headers: headers,
@@ -127,6 +129,10 @@ import Testing
             #expect(Set(fieldErrors.keys) == ["name", "currency"])
             let reread = try await client.execute(uri: "/api/v1/organization/\(organizationID)/", method: .get, headers: Credential.basic(secret))
             #expect(reread.json["name"] as? String == "Acme Corp")
+            // /me/ is served from a cached view; a change made through the API shows at once.
+            let me = try await client.execute(uri: "/api/v1/me/", method: .get, headers: Credential.basic(secret))
+            let organizations = me.json["organizations"] as? [[String: Any]]
+            #expect(organizations?.first?["name"] as? String == "Acme Corp")
         }
     }
 }
