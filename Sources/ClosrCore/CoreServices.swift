@@ -7,11 +7,13 @@ public struct CoreServices: Sendable {
     public let verifier: APIKeyVerifier
     public let apiKeys: APIKeyService
     public let organizations: OrganizationService
+    public let events: EventLog
 
     public init(store: any Store) {
         self.store = store
         self.verifier = APIKeyVerifier(store: store)
-        self.apiKeys = APIKeyService(verifier: verifier)
+        self.apiKeys = APIKeyService(verifier: verifier, store: store)
         self.organizations = OrganizationService(store: store)
+        self.events = EventLog()
     }
 }

@@ -10,6 +10,8 @@ public struct AppConfig: Sendable {
     public var maxBodyBytes: Int
     /// Proxies whose `X-Forwarded-For` is believed when recording a key's last-used IP.
     public var trustedProxies: Set<String>
+    /// Requests per window per API key; nil turns rate limiting off.
+    public var rateLimit: RateLimitPolicy?
     /// Where request lines and errors go; never receives a secret.
     public var logger: Logger
 
@@ -18,12 +20,14 @@ public struct AppConfig: Sendable {
         port: Int = 8080,
         maxBodyBytes: Int = 1 << 20,
         trustedProxies: Set<String> = [],
+        rateLimit: RateLimitPolicy? = .default,
         logger: Logger = Logger(label: "closr")
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.trustedProxies = trustedProxies
+        self.rateLimit = rateLimit
         self.logger = logger
     }
 }

@@ -5,30 +5,32 @@ import Logging
 /// Builds the whole Closr HTTP application on the services of an open store. The CLI and the tests both
 /// call this, so tests exercise exactly what `closr serve` runs.
 public func buildApplication(_ config: AppConfig, services: CoreServices) -> some ApplicationProtocol {
-    let verifier = services.verifier
-    let organizations = services.organizations
-
     let router = Router(context: ClosrRequestContext.self, options: [.autoGenerateHeadEndpoints])
-    router.add(middleware: RequestLogMiddleware(logger: config.logger))
+    router.add(middleware: RequestLogMiddleware(logger: config.logger, trustedProxies: config.trustedProxies))
     router.add(middleware: CloseErrorMiddleware(logger: config.logger, maxBodyBytes: config.maxBodyBytes))
 
-    let public_ = CloseRoutes(group: router.group())
-    HealthController().addRoutes(to: public_)
-    public_.finish()
+    // Routes that need no key.
+    let open = CloseRoutes(group: router.group())
+    HealthController().addRoutes(to: open)
+    LeakedKeyController(apiKeys: services.apiKeys, maxBodyBytes: config.maxBodyBytes).addRoutes(to: open)
+    open.finish()
 
-    let api = CloseRoutes(
-        group: router.group("api/v1")
-            .add(middleware: APIKeyAuthenticator(verifier: verifier, trustedProxies: config.trustedProxies))
-    )
-    MeController(organizations: organizations).addRoutes(to: api)
-    OrganizationController(organizations: organizations, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    let authenticated = router.group("api/v1").add(middleware: APIKeyAuthenticator(verifier: services.verifier))
+    if let policy = config.rateLimit {
+        authenticated.add(middleware: RateLimitMiddleware(limiter: RateLimiter(policy: policy)))
+    }
+    let api = CloseRoutes(group: authenticated)
+    MeController(organizations: services.organizations).addRoutes(to: api)
+    OrganizationController(organizations: services.organizations, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    APIKeyController(apiKeys: services.apiKeys, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    EventController(events: services.events).addRoutes(to: api)
     api.finish()
 
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(75))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "closr"),
-        services: [LastUsedFlushService(verifier: verifier, logger: config.logger)],
+        services: [KeyMaintenanceService(services: services, logger: config.logger)],
         logger: config.logger
     )
 }

@@ -11,6 +11,8 @@ public struct ClosrRequestContext: RequestContext {
     public let remoteAddress: SocketAddress?
     /// `req_…`, set by ``RequestLogMiddleware`` and returned in `X-Request-ID`.
     public var requestID: String = ""
+    /// The client's IP, after trusted proxies' `X-Forwarded-For`; set by ``RequestLogMiddleware``.
+    public var clientIP: String?
     /// Set by ``APIKeyAuthenticator`` on routes that need a key.
     public var principal: Principal?
 
@@ -23,5 +25,13 @@ public struct ClosrRequestContext: RequestContext {
     public func requirePrincipal() throws -> Principal {
         guard let principal else { throw CloseError.unauthorized() }
         return principal
+    }
+
+    /// Who is asking and from where, for the event log.
+    func origin(of request: Request) -> RequestOrigin {
+        RequestOrigin(
+            userID: principal?.userID, apiKeyID: principal?.apiKeyID, requestID: requestID, ip: clientIP,
+            userAgent: request.headers[.userAgent], method: request.method.rawValue, path: request.uri.path
+        )
     }
 }

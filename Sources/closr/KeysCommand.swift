@@ -5,6 +5,6 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage API keys.",
-        subcommands: [KeysCreateCommand.self]
+        subcommands: [KeysCreateCommand.self, KeysListCommand.self, KeysRevokeCommand.self]
     )
 }

@@ -16,7 +16,7 @@ struct KeysCreateCommand: AsyncParsableCommand {
     @Option(name: .customLong("scope"), help: "full, read_only or inbound (repeatable). Default: full.")
     var scopes: [String] = []
 
-    @Option(help: "Days until the key expires. Default: never.")
+    @Option(help: "Days until the key expires (1 to 3650). Default: never.")
     var expiresInDays: Int?
 
     @OptionGroup var database: DatabaseOptions
@@ -29,29 +29,19 @@ struct KeysCreateCommand: AsyncParsableCommand {
             }
             parsedScopes.append(parsed)
         }
-        if let expiresInDays, expiresInDays < 1 { throw ValidationError("--expires-in-days must be at least 1.") }
-        let store = try await StoreFactory.open(try database.resolved())
-        do {
-            guard let admin = try await OrganizationBootstrap(store: store).firstAdmin() else {
-                throw ValidationError("The database has no organization yet: start `closr serve` once to create it.")
-            }
-            let expiresAt = expiresInDays.map {
-                CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + Int64($0) * 86_400_000_000)
-            }
-            let created = try await CoreServices(store: store).apiKeys.create(
-                in: OrgScope(organizationID: admin.organizationID, store: store),
-                userID: admin.userID, createdBy: admin.userID, label: label,
-                scopes: parsedScopes.isEmpty ? [.full] : parsedScopes, expiresAt: expiresAt
-            )
-            CLILogging.note("Created API key \(created.key.id) '\(created.key.label)'. Save it now; it will not be shown again.")
-            CLIOutput.line(created.secret)
-        } catch let error as CloseError {
-            try? await store.close()
-            throw ValidationError(error.message)
-        } catch {
-            try? await store.close()
-            throw error
+        if let expiresInDays, !(1...3650).contains(expiresInDays) {
+            throw ValidationError("--expires-in-days must be from 1 to 3650.")
         }
-        try await store.close()
+        let expiresAt = expiresInDays.map {
+            CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + Int64($0) * 86_400_000_000)
+        }
+        let created = try await AdminContext.with(database) { admin in
+            try await admin.services.apiKeys.create(
+                in: admin.scope, userID: admin.userID, label: label,
+                scopes: parsedScopes.isEmpty ? [.full] : parsedScopes, expiresAt: expiresAt, origin: admin.origin
+            )
+        }
+        CLILogging.note("Created API key \(created.key.id) '\(created.key.label)'. Save it now; it will not be shown again.")
+        CLIOutput.line(created.secret)
     }
 }

@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: "IP of a proxy whose X-Forwarded-For is believed (repeatable).")
     var trustedProxies: [String] = []
 
+    @Option(help: "Requests per window per API key, as N/SECONDS (default 1000/10), or off.")
+    var rateLimit = "1000/10"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -42,10 +45,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("Unknown log level '\(logLevel)'.") }
         let logger = CLILogging.logger(level: level)
+        let rateLimitPolicy = RateLimitPolicy(parsing: rateLimit)
+        guard rateLimitPolicy != nil || rateLimit == "off" else {
+            throw ValidationError("--rate-limit takes N/SECONDS, such as 1000/10, or off.")
+        }
 
         let databaseURL = try database.resolved()
         let store = try await StoreFactory.open(databaseURL)
-        if let created = try await OrganizationBootstrap(store: store)
+        if let created = try await AccountProvisioning(store: store)
             .runIfEmpty(organizationName: orgName, adminEmail: adminEmail)
         {
             // The only time this secret is ever shown: stdout, so it can be captured; guidance on stderr.
@@ -54,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             CLIOutput.line("API key: \(created.secret)")
         }
         let app = buildApplication(
-            AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), logger: logger),
+            AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger),
             services: CoreServices(store: store)
         )
         logger.notice("Closr listening on http://\(host):\(port) (\(databaseURL))")

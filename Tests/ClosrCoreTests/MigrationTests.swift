@@ -42,7 +42,7 @@ import Testing
     @Test func theFirstStartBootstrapsOnceOnly() async throws {
         let path = try Self.temporaryDatabase()
         let store = try await StoreFactory.open(.sqlite(path: path))
-        let bootstrap = OrganizationBootstrap(store: store)
+        let bootstrap = AccountProvisioning(store: store)
         let first = try await bootstrap.runIfEmpty(organizationName: "Acme", adminEmail: "ada@example.com")
         let created = try #require(first)
         #expect(created.key.label == "bootstrap")

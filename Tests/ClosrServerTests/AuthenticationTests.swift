@@ -62,8 +62,9 @@ import Testing
         try await env.withApp { client in
             let before = try await client.execute(uri: "/api/v1/me/", method: .get, headers: Credential.basic(secret))
             #expect(before.status == .ok)
-            // Revoking through the service the API will use; the verifier's cache must not keep the key alive.
-            try await env.revoke(key)
+            // Revoking through the API; the verifier's cache must not keep the key alive.
+            let revoke = try await client.execute(uri: "/api/v1/api_key/\(key.id)/", method: .delete, headers: Credential.basic(secret))
+            #expect(revoke.status == .ok)
             let after = try await client.execute(uri: "/api/v1/me/", method: .get, headers: Credential.basic(secret))
             #expect(after.status == .unauthorized)
             #expect(after.json["error"] as? String == "API key revoked")
@@ -75,8 +76,8 @@ import Testing
         let scope = OrgScope(organizationID: env.organizationID, store: env.store)
         let soon = CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + 300_000)
         let created = try await env.services.apiKeys.create(
-            in: scope, userID: env.bootstrapKey.key.userID, createdBy: env.bootstrapKey.key.userID,
-            label: "short-lived", expiresAt: soon
+            in: scope, userID: env.bootstrapKey.key.userID, label: "short-lived", expiresAt: soon,
+            origin: RequestOrigin(userID: env.bootstrapKey.key.userID)
         )
         try await env.withApp { client in
             let fresh = try await client.execute(uri: "/api/v1/me/", method: .get, headers: Credential.bearer(created.secret))
@@ -95,14 +96,5 @@ import Testing
             #expect(response.status == .ok)
             #expect(response.json["status"] as? String == "ok")
         }
-    }
-}
-
-extension TestEnvironment {
-    /// Revokes a key the way the running application does, through the app's own verifier.
-    func revoke(_ key: APIKey) async throws {
-        try await services.apiKeys.revoke(
-            in: OrgScope(organizationID: key.organizationID, store: store), id: key.id, userID: nil
-        )
     }
 }

@@ -17,6 +17,8 @@ struct APIKeyRow: Decodable, Sendable {
     let lastUsedAt: Int64?
     let lastUsedIp: String?
     let lastUsedUserAgent: String?
+    let rotatedFrom: String?
+    let replacedBy: String?
 
     static let decoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
 
@@ -45,7 +47,8 @@ struct APIKeyRow: Decodable, Sendable {
             dateRevoked: dateRevoked.map(CloseTimestamp.init(microseconds:)),
             lastUsed: lastUsedAt.map {
                 APIKey.LastUsed(date: CloseTimestamp(microseconds: $0), ip: lastUsedIp, userAgent: lastUsedUserAgent)
-            }
+            },
+            rotatedFrom: rotatedFrom, replacedBy: replacedBy
         )
     }
 }

@@ -21,11 +21,14 @@ public final class APIKeyVerifier: Sendable {
         guard APIKeySecret.isWellFormed(secret) else { throw CloseError.unauthorized("Invalid API key") }
         let hash = APIKeySecret.hash(secret)
         let now = CloseTimestamp.now()
+        // Read before any look-up: a change committed after this read moves the signal, so an entry
+        // stored with this value can never outlive a revocation.
+        let signal = store.keyChanges.current()
         let entry: VerifiedKeyCache.Entry
-        if let cached = cache.entry(forHash: hash) {
+        if let cached = cache.entry(forHash: hash, signal: signal) {
             entry = cached
         } else {
-            entry = try await lookUp(hash: hash, now: now)
+            entry = try await lookUp(hash: hash, now: now, signal: signal)
             cache.store(entry, forHash: hash)
         }
         if let expiresAt = entry.expiresAt, expiresAt <= now {
@@ -38,17 +41,12 @@ public final class APIKeyVerifier: Sendable {
         return entry.principal
     }
 
-    /// Drops a key from the cache; called by every path that revokes or changes a key.
-    func forget(keyID: String) {
-        cache.invalidate(keyID: keyID)
-    }
-
     /// Writes out pending last-used data (every second, and at shutdown).
     public func flushLastUsed() async throws {
         try await lastUsed.flush()
     }
 
-    private func lookUp(hash: String, now: CloseTimestamp) async throws -> VerifiedKeyCache.Entry {
+    private func lookUp(hash: String, now: CloseTimestamp, signal: UInt64) async throws -> VerifiedKeyCache.Entry {
         let found = try await store.read { db in
             try await db.select()
                 .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("api_keys")))
@@ -80,6 +78,8 @@ public final class APIKeyVerifier: Sendable {
             userID: row.userId, organizationID: row.organizationId, apiKeyID: row.id,
             scopes: Set(row.decodedScopes), role: role, store: store
         )
-        return VerifiedKeyCache.Entry(principal: principal, expiresAt: row.expiresAt.map(CloseTimestamp.init(microseconds:)))
+        return VerifiedKeyCache.Entry(
+            principal: principal, expiresAt: row.expiresAt.map(CloseTimestamp.init(microseconds:)), signal: signal
+        )
     }
 }

@@ -13,6 +13,7 @@ enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "organizations, users, memberships", apply: createTenancyTables),
         Migration(version: 2, name: "api keys", apply: createAPIKeyTable),
+        Migration(version: 3, name: "event log; api key rotation and expiry audit", apply: createEventsAndKeyLifecycle),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {
@@ -64,5 +65,35 @@ enum Migrations {
             .column("last_used_user_agent", type: .text)
             .run()
         try await db.create(index: "api_keys_organization").on("api_keys").column("organization_id").run()
+    }
+
+    private static func createEventsAndKeyLifecycle(_ db: any SQLDatabase) async throws {
+        try await db.create(table: "events")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("organization_id", type: .text, .notNull, .references("organizations", "id", onDelete: .cascade))
+            .column("object_type", type: .text, .notNull)
+            .column("object_id", type: .text, .notNull)
+            .column("lead_id", type: .text)
+            .column("action", type: .text, .notNull)
+            // JSON text: a list of names, the object after the change, the changed values before it.
+            .column("changed_fields", type: .text, .notNull)
+            .column("data", type: .text)
+            .column("previous_data", type: .text)
+            .column("user_id", type: .text)
+            .column("request_id", type: .text)
+            .column("api_key_id", type: .text)
+            .column("meta", type: .text, .notNull)
+            .column("date_created", type: .bigint, .notNull)
+            .column("date_updated", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "events_organization_date").on("events")
+            .column("organization_id").column("date_updated").run()
+        try await db.create(index: "events_organization_object").on("events")
+            .column("organization_id").column("object_id").run()
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        for column in ["rotated_from", "replaced_by"] {
+            try await db.alter(table: "api_keys").column(column, type: .text).run()
+        }
+        try await db.alter(table: "api_keys").column("expiry_recorded_at", type: .bigint).run()
     }
 }

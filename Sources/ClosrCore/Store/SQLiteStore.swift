@@ -16,10 +16,12 @@ final class SQLiteStore: Store {
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncSerialLock()
     private let nextReader = ReaderCursor()
+    let keyChanges: any KeyChangeSignal
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], keyChanges: any KeyChangeSignal) {
         self.writer = writer
         self.readers = readers
+        self.keyChanges = keyChanges
     }
 
     static func open(path: String, readerCount: Int = 4) async throws -> SQLiteStore {
@@ -38,7 +40,9 @@ final class SQLiteStore: Store {
         for _ in 0..<readerCount {
             readers.append(try await openConnection(path: path, logger: logger))
         }
-        return SQLiteStore(writer: writer, readers: readers)
+        // Beside the database file, shared by every process that opens it.
+        let keyChanges = try SharedFileKeyChangeSignal(path: path + "-keys")
+        return SQLiteStore(writer: writer, readers: readers, keyChanges: keyChanges)
     }
 
     private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {

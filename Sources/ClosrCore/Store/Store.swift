@@ -11,6 +11,8 @@ public protocol Store: Sendable {
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection; the store is unusable afterwards.
     func close() async throws
+    /// Moves whenever an API key changes, in every process that shares this database.
+    var keyChanges: any KeyChangeSignal { get }
 }
 
 /// Opens the store a URL names and brings its schema up to date.

@@ -3,4 +3,5 @@
 public enum TenantTable: String, Sendable {
     case memberships
     case apiKeys = "api_keys"
+    case events
 }

@@ -14,6 +14,10 @@ public struct APIKey: Sendable, Equatable, Decodable, JSONRepresentable {
     public var status: Status
     public var dateRevoked: CloseTimestamp?
     public var lastUsed: LastUsed?
+    /// The key this one replaced by rotation, if any.
+    public var rotatedFrom: String?
+    /// The key that replaced this one by rotation, if any; this one then expires after a grace period.
+    public var replacedBy: String?
 
     public enum Status: String, Sendable, Codable {
         case active, revoked, expired
@@ -45,7 +49,8 @@ public struct APIKey: Sendable, Equatable, Decodable, JSONRepresentable {
     public init(
         id: String, label: String, preview: String, scopes: [APIKeyScope], userID: String,
         organizationID: String, createdBy: String, dateCreated: CloseTimestamp, expiresAt: CloseTimestamp?,
-        status: Status, dateRevoked: CloseTimestamp?, lastUsed: LastUsed?
+        status: Status, dateRevoked: CloseTimestamp?, lastUsed: LastUsed?, rotatedFrom: String? = nil,
+        replacedBy: String? = nil
     ) {
         self.id = id
         self.label = label
@@ -59,6 +64,8 @@ public struct APIKey: Sendable, Equatable, Decodable, JSONRepresentable {
         self.status = status
         self.dateRevoked = dateRevoked
         self.lastUsed = lastUsed
+        self.rotatedFrom = rotatedFrom
+        self.replacedBy = replacedBy
     }
 
     enum CodingKeys: String, CodingKey {
@@ -70,6 +77,8 @@ public struct APIKey: Sendable, Equatable, Decodable, JSONRepresentable {
         case expiresAt = "expires_at"
         case dateRevoked = "date_revoked"
         case lastUsed = "last_used"
+        case rotatedFrom = "rotated_from"
+        case replacedBy = "replaced_by"
     }
 
     public var jsonValue: JSONValue {
@@ -79,19 +88,27 @@ public struct APIKey: Sendable, Equatable, Decodable, JSONRepresentable {
             ("organization_id", .string(organizationID)), ("created_by", .string(createdBy)),
             ("date_created", .timestamp(dateCreated)), ("expires_at", .timestamp(expiresAt)),
             ("status", .string(status.rawValue)), ("date_revoked", .timestamp(dateRevoked)),
-            ("last_used", lastUsed?.jsonValue ?? .null),
+            ("last_used", lastUsed?.jsonValue ?? .null), ("rotated_from", .string(rotatedFrom)),
+            ("replaced_by", .string(replacedBy)),
         ])
     }
 
 }
 
 /// The answer to creating a key: the key object and, this once, its secret.
-public struct CreatedAPIKey: Sendable, Equatable {
+public struct CreatedAPIKey: Sendable, Equatable, JSONRepresentable {
     public var key: APIKey
     public var secret: String
 
     public init(key: APIKey, secret: String) {
         self.key = key
         self.secret = secret
+    }
+
+    /// The key object with the secret beside it as `key`: the only response that carries it.
+    public var jsonValue: JSONValue {
+        guard case .object(var members) = key.jsonValue else { return key.jsonValue }
+        members.append(("key", .string(secret)))
+        return .object(members)
     }
 }

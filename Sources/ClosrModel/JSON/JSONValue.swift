@@ -13,6 +13,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     /// Keys keep their order, so output is deterministic.
     case object([(String, JSONValue)])
+    /// JSON text Closr wrote earlier (an event's stored `data`), copied out as it is.
+    case raw(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
@@ -38,6 +40,7 @@ public indirect enum JSONValue: Sendable, Equatable {
                 out.append(contentsOf: "null".utf8)
             }
         case .string(let value): Self.writeString(value, to: &out)
+        case .raw(let text): out.append(contentsOf: text.utf8)
         case .array(let values):
             out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
@@ -111,6 +114,8 @@ extension JSONValue: Encodable {
         case .object(let members):
             var container = encoder.container(keyedBy: JSONKey.self)
             for (key, value) in members { try container.encode(value, forKey: JSONKey(key)) }
+        case .raw(let text):
+            try JSONValue(parsing: Array(text.utf8)).encode(to: encoder)
         }
     }
 }

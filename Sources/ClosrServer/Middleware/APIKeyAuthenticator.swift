@@ -4,11 +4,11 @@ import HTTPTypes
 import Hummingbird
 
 /// Verifies the request's API key and puts the ``Principal`` on the context; any missing, malformed,
-/// unknown, revoked or expired key is refused with 401 before a controller runs.
+/// unknown, revoked or expired key is refused with 401, and a request outside the key's scopes with
+/// 403, before a controller runs.
 struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = ClosrRequestContext
     let verifier: APIKeyVerifier
-    let trustedProxies: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let credential = PresentedCredential(
@@ -21,11 +21,12 @@ struct APIKeyAuthenticator: RouterMiddleware {
         case .malformed: throw CloseError.unauthorized("Unauthorized: the credential could not be read")
         case .key(let key): secret = key
         }
-        let ip = ClientAddress.resolve(
-            peer: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies
-        )
         var context = context
-        context.principal = try await verifier.verify(secret: secret, ip: ip, userAgent: request.headers[.userAgent])
+        let principal = try await verifier.verify(secret: secret, ip: context.clientIP, userAgent: request.headers[.userAgent])
+        if let refusal = ScopePolicy.refusal(scopes: principal.scopes, method: request.method, path: request.uri.path) {
+            throw refusal
+        }
+        context.principal = principal
         return try await next(request, context)
     }
 }

@@ -3,16 +3,21 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Gives each request a `req_…` id and writes one log line when it ends: id, method, path, status,
-/// duration. The query string and headers are never logged, so a key sent in either cannot leak.
+/// Identifies each request — a `req_…` id, and the client's IP (the peer, or the nearest untrusted hop
+/// of a trusted proxy's `X-Forwarded-For`) — and writes one log line when it ends: id, method, path,
+/// status, duration. The query string and headers are never logged, so a key sent in either cannot leak.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = ClosrRequestContext
     let logger: Logger
+    let trustedProxies: Set<String>
     let requestIDs = RequestIDGenerator()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.requestID = requestIDs.next()
+        context.clientIP = ClientAddress.resolve(
+            peer: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies
+        )
         let start = ContinuousClock.now
         var response = try await next(request, context)
         let elapsed = ContinuousClock.now - start

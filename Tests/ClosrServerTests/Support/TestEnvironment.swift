@@ -23,7 +23,7 @@ struct TestEnvironment {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("closr.sqlite").path
         let store = try await StoreFactory.open(.sqlite(path: path))
-        let created = try await OrganizationBootstrap(store: store)
+        let created = try await AccountProvisioning(store: store)
             .runIfEmpty(organizationName: "Acme Sales", adminEmail: "ada@example.com")
         guard let created else { throw TestSetupError.bootstrapDidNothing }
         let logs = CapturedLogs()

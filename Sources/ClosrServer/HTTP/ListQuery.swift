@@ -1,0 +1,34 @@
+import ClosrModel
+import Hummingbird
+
+/// Close's offset pagination parameters, `_skip` and `_limit` (close-api.md §1.5).
+///
+/// A `_limit` above the resource's maximum is clamped rather than refused: a 400 there stops Airbyte
+/// streams, and clients simply page on while `has_more` is true.
+struct ListQuery {
+    let skip: Int
+    let limit: Int
+
+    init(_ request: Request, defaultLimit: Int = 100, maxLimit: Int = 1000) throws {
+        let query = request.uri.queryParameters
+        skip = try Self.integer(query["_skip"], name: "_skip", minimum: 0) ?? 0
+        limit = min(try Self.integer(query["_limit"], name: "_limit", minimum: 1) ?? defaultLimit, maxLimit)
+    }
+
+    private static func integer(_ text: Substring?, name: String, minimum: Int) throws -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Int(text), value >= minimum else {
+            throw CloseError.badRequest("\(name) must be a whole number of at least \(minimum)")
+        }
+        return value
+    }
+
+    /// `{"has_more", "total_results", "data"}`.
+    func page(_ items: [some JSONRepresentable], total: Int) -> JSONValue {
+        .object([
+            ("has_more", .bool(skip + items.count < total)),
+            ("total_results", .int(total)),
+            ("data", .array(items)),
+        ])
+    }
+}
