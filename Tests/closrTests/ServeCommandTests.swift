@@ -33,11 +33,34 @@ import Testing
         let withNewKey = try await httpGet("http://127.0.0.1:\(port)/api/v1/me/", basicUser: newKey)
         #expect(withNewKey.status == 200)
 
+        // The table lists both keys by id and preview, never a secret.
+        let listed = try await ClosrProcess.run(["keys", "list", "--database", database.url])
+        #expect(listed.status == 0)
+        let lines = listed.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("LAST USED") == true)
+        #expect(lines.count == 3)
+        #expect(!listed.stdout.contains(key) && !listed.stdout.contains(newKey))
+        #expect(listed.stdout.contains(String(newKey.prefix(12))))
+        let bootstrapRow = try #require(lines.first { $0.contains("bootstrap") })
+        #expect(bootstrapRow.contains("from 127.0.0.1") || bootstrapRow.contains("never"))
+        let ciRow = try #require(lines.first { $0.contains("  ci  ") })
+        let ciID = String(try #require(ciRow.split(separator: " ").first))
+
+        // Revoked by another process: the running server refuses the key on its very next request.
+        let revoked = try await ClosrProcess.run(["keys", "revoke", ciID, "--database", database.url])
+        #expect(revoked.status == 0)
+        let refused = try await httpGet("http://127.0.0.1:\(port)/api/v1/me/", basicUser: newKey)
+        #expect(refused.status == 401)
+        #expect(try await httpGet("http://127.0.0.1:\(port)/api/v1/me/", basicUser: key).status == 200)
+        let unknown = try await ClosrProcess.run(["keys", "revoke", "api_nope", "--database", database.url])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("API key not found"))
+
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
         #expect(!server.stderr.contains(key) && !server.stderr.contains(newKey))
 
-        // Last use of the new key was written at shutdown, less than a second after the request.
+        // Last use of the new key was written (at the latest at shutdown).
         let store = try await StoreFactory.open(.sqlite(path: database.path))
         let lastUsed = try await store.read { db in
             try await db.select().columns("last_used_at", "last_used_user_agent").from("api_keys")

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 
 /// A real SQLite file in a fresh temporary folder, bootstrapped like a first `closr serve`, with the
 /// application built exactly as the CLI builds it and every log line captured at trace level.
@@ -18,7 +19,7 @@ struct TestEnvironment {
     let logs: CapturedLogs
     let config: AppConfig
 
-    static func make(trustedProxies: Set<String> = []) async throws -> TestEnvironment {
+    static func make(trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil) async throws -> TestEnvironment {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("closr-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("closr.sqlite").path
@@ -29,7 +30,7 @@ struct TestEnvironment {
         let logs = CapturedLogs()
         var logger = Logger(label: "closr-test") { label in CapturingLogHandler(label: label, logs: logs) }
         logger.logLevel = .trace
-        let config = AppConfig(trustedProxies: trustedProxies, logger: logger)
+        let config = AppConfig(trustedProxies: trustedProxies, rateLimit: rateLimit, logger: logger)
         return TestEnvironment(folder: folder, databasePath: path, services: CoreServices(store: store), bootstrapKey: created, logs: logs, config: config)
     }
 
@@ -65,6 +66,17 @@ struct TestEnvironment {
     }
 }
 
+extension TestClientProtocol {
+    /// A request with a JSON body and the given key as Close's clients send it.
+    func json(_ method: HTTPRequest.Method, _ uri: String, key: String?, _ body: String? = nil,
+              headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = key.map { Credential.basic($0) } ?? HTTPFields()
+        if body != nil { headers[.contentType] = "application/json" }
+        for field in extra { headers[field.name] = field.value }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+}
+
 enum TestSetupError: Error {
     case bootstrapDidNothing
 }
@@ -92,4 +104,22 @@ extension TestResponse {
     }
 
     var text: String { String(buffer: body) }
+}
+
+extension TestEnvironment {
+    /// A member of the bootstrap organization with the given role, and a full key of theirs.
+    func member(email: String, role: String) async throws -> (userID: String, secret: String) {
+        let userID = try await AccountProvisioning(store: store)
+            .addMember(organizationID: organizationID, email: email, role: role)
+        let created = try await services.apiKeys.create(
+            in: OrgScope(organizationID: organizationID, store: store), userID: userID, label: "\(role) key",
+            origin: RequestOrigin(userID: userID)
+        )
+        return (userID, created.secret)
+    }
+
+    /// Another organization with its own admin and key.
+    func otherOrganization() async throws -> CreatedAPIKey {
+        try await AccountProvisioning(store: store).createOrganization(name: "Rival Inc", adminEmail: "rival@example.com")
+    }
 }

@@ -1,0 +1,68 @@
+import ClosrModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import ClosrServer
+
+/// Past the per-key limit: 429 with Close's headers and body, and the limit resets when they say.
+@Suite struct RateLimitTests {
+    @Test func overTheLimitIs429WithCloseHeadersAndResets() async throws {
+        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 5, windowSeconds: 2))
+        let admin = env.secret
+        try await env.withApp { client in
+            // Start at the beginning of a window so all five fit in it.
+            let micros = CloseTimestamp.now().microseconds % 2_000_000
+            try await Task.sleep(for: .microseconds(2_000_000 - micros + 20_000))
+            for index in 1...5 {
+                let ok = try await client.json(.get, "/api/v1/me/", key: admin)
+                #expect(ok.status == .ok)
+                let header = try #require(ok.headers[HTTPField.Name("RateLimit")!])
+                let match = try #require(header.wholeMatch(of: #/limit=(\d+), remaining=(\d+), reset=(\d+)/#))
+                #expect(Int(match.1) == 5 && Int(match.2) == 5 - index && Int(match.3)! >= 1)
+                #expect(ok.headers[HTTPField.Name("X-Rate-Limit-Remaining")!] == String(5 - index))
+                #expect(ok.headers[HTTPField.Name("RateLimit-Policy")!] == "5;w=2")
+            }
+            let limited = try await client.json(.get, "/api/v1/me/", key: admin)
+            #expect(limited.status == .tooManyRequests)
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap(Int.init))
+            #expect((1...2).contains(retryAfter))
+            #expect(limited.headers[HTTPField.Name("RateLimit")!] == "limit=5, remaining=0, reset=\(retryAfter)")
+            #expect(limited.json["rate_reset"] as? Int == retryAfter)
+            let nested = try #require(limited.json["error"] as? [String: Any])
+            #expect(nested["rate_reset"] as? Int == retryAfter)
+            #expect(nested["rate_limit"] as? Int == 5)
+            #expect(nested["rate_window"] as? Int == 2)
+            #expect(nested["rate_limit_type"] as? String == "key")
+
+            // Errors below the limiter carry the headers too.
+            try await Task.sleep(for: .seconds(retryAfter))
+            let reset = try await client.json(.get, "/api/v1/me/", key: admin)
+            #expect(reset.status == .ok)
+            let missing = try await client.json(.get, "/api/v1/api_key/api_nope/", key: admin)
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[HTTPField.Name("RateLimit")!] != nil)
+        }
+    }
+
+    @Test func keysAreLimitedSeparately() async throws {
+        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 60))
+        let admin = env.secret
+        let member = try await env.member(email: "bob@example.com", role: "user")
+        try await env.withApp { client in
+            _ = try await client.json(.get, "/api/v1/me/", key: admin)
+            _ = try await client.json(.get, "/api/v1/me/", key: admin)
+            #expect(try await client.json(.get, "/api/v1/me/", key: admin).status == .tooManyRequests)
+            #expect(try await client.json(.get, "/api/v1/me/", key: member.secret).status == .ok)
+        }
+    }
+
+    @Test func policiesParse() {
+        #expect(RateLimitPolicy(parsing: "1000/10") == RateLimitPolicy(limit: 1000, windowSeconds: 10))
+        #expect(RateLimitPolicy(parsing: "0/10") == nil)
+        #expect(RateLimitPolicy(parsing: "ten/10") == nil)
+        #expect(RateLimitPolicy(parsing: "10") == nil)
+    }
+}
