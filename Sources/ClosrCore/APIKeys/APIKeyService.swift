@@ -4,7 +4,7 @@ import SQLKit
 
 /// The lifecycle of API keys within one organization: create, list, revoke, rotate, and the audit
 /// events of each. Every change that can affect a cached verification announces itself on the store's
-/// ``KeyChangeSignal`` after it commits.
+/// ``ChangeSignal`` after it commits.
 public struct APIKeyService: Sendable {
     /// Most active keys an organization may hold; revoked, expired and rotated-out keys do not count.
     public static let maxActiveKeysPerOrganization = 10

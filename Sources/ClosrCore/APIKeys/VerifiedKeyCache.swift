@@ -4,7 +4,7 @@ import Synchronization
 /// Keys verified recently, by secret hash, so that a request with a known key costs a dictionary look-up
 /// instead of a database round trip (DESIGN.md "API keys").
 ///
-/// Each entry remembers the ``KeyChangeSignal`` value read before its database look-up, and is used
+/// Each entry remembers the ``ChangeSignal`` value read before its database look-up, and is used
 /// only while the signal still has that value: any key change, in any process sharing the database,
 /// sends the next request for every key back to the database. A `Mutex` rather than an actor: this is
 /// read on every authenticated request, and a lock held for one dictionary access is cheaper than an

@@ -1,15 +1,13 @@
 import ClosrModel
 import Synchronization
 
-/// Recently built `/me/` views, by user, for at most ``maxAge``.
+/// Built `/me/` views, by user, each valid while the store's account ``ChangeSignal`` has not moved.
 ///
 /// `/me/` is how clients check a key and learn who they are (Airbyte's `check`, closeio scripts), so it
-/// is called often and must cost little more than verifying the key. Account data changes rarely:
-/// every change made through this process clears the cache at once, and ``maxAge`` bounds how long a
-/// change made by another process or server node can go unseen.
+/// is called often and must cost little more than verifying the key. Account data changes rarely, and
+/// every change — in this process or another sharing the database — moves the signal, which retires
+/// every view at once.
 final class AccountViewCache: Sendable {
-    static let maxAge: Int64 = 1_000_000
-
     /// A view and its JSON, rendered once per build rather than once per request.
     struct View: Sendable {
         let me: Me
@@ -18,26 +16,23 @@ final class AccountViewCache: Sendable {
 
     private struct Entry {
         let view: View
-        let builtAt: CloseTimestamp
+        let signal: UInt64
     }
 
     private let entries = Mutex<[String: Entry]>([:])
 
-    func view(forUser userID: String, now: CloseTimestamp) -> View? {
+    func view(forUser userID: String, signal: UInt64) -> View? {
         entries.withLock { entries in
-            guard let entry = entries[userID], now.microseconds - entry.builtAt.microseconds < Self.maxAge else {
-                return nil
-            }
+            guard let entry = entries[userID], entry.signal == signal else { return nil }
             return entry.view
         }
     }
 
-    func store(_ view: View, builtAt: CloseTimestamp) {
-        entries.withLock { $0[view.me.user.id] = Entry(view: view, builtAt: builtAt) }
-    }
-
-    /// Clears every view: an organization, user or membership changed.
-    func invalidateAll() {
-        entries.withLock { $0.removeAll() }
+    /// Stores a view built from data read after `signal` was read.
+    func store(_ view: View, signal: UInt64) {
+        entries.withLock { entries in
+            if entries.count >= 100_000 { entries.removeAll(keepingCapacity: true) }
+            entries[view.me.user.id] = Entry(view: view, signal: signal)
+        }
     }
 }

@@ -18,11 +18,11 @@ public struct OrganizationService: Sendable {
     }
 
     private func meView(_ principal: Principal) async throws -> AccountViewCache.View {
-        let now = CloseTimestamp.now()
-        if let cached = views.view(forUser: principal.userID, now: now) { return cached }
+        let signal = store.accountChanges.current()
+        if let cached = views.view(forUser: principal.userID, signal: signal) { return cached }
         let me = try await loadMe(principal)
         let view = AccountViewCache.View(me: me, json: me.jsonValue.serialized())
-        views.store(view, builtAt: now)
+        views.store(view, signal: signal)
         return view
     }
 
@@ -73,7 +73,7 @@ public struct OrganizationService: Sendable {
                 if let currency { update = update.set("currency", to: currency) }
                 try await update.run()
             }
-            views.invalidateAll()
+            store.accountChanges.announce()
         }
         return try await organization(in: principal.scope)
     }

@@ -16,12 +16,14 @@ final class SQLiteStore: Store {
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncSerialLock()
     private let nextReader = ReaderCursor()
-    let keyChanges: any KeyChangeSignal
+    let keyChanges: any ChangeSignal
+    let accountChanges: any ChangeSignal
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], keyChanges: any KeyChangeSignal) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], signalsPath: String) throws {
         self.writer = writer
         self.readers = readers
-        self.keyChanges = keyChanges
+        self.keyChanges = try SharedFileChangeSignal(path: signalsPath, slot: 0)
+        self.accountChanges = try SharedFileChangeSignal(path: signalsPath, slot: 1)
     }
 
     static func open(path: String, readerCount: Int = 4) async throws -> SQLiteStore {
@@ -41,8 +43,7 @@ final class SQLiteStore: Store {
             readers.append(try await openConnection(path: path, logger: logger))
         }
         // Beside the database file, shared by every process that opens it.
-        let keyChanges = try SharedFileKeyChangeSignal(path: path + "-keys")
-        return SQLiteStore(writer: writer, readers: readers, keyChanges: keyChanges)
+        return try SQLiteStore(writer: writer, readers: readers, signalsPath: path + "-signals")
     }
 
     private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {

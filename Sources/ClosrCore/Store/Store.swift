@@ -12,7 +12,9 @@ public protocol Store: Sendable {
     /// Closes every connection; the store is unusable afterwards.
     func close() async throws
     /// Moves whenever an API key changes, in every process that shares this database.
-    var keyChanges: any KeyChangeSignal { get }
+    var keyChanges: any ChangeSignal { get }
+    /// Moves whenever an organization, user or membership changes.
+    var accountChanges: any ChangeSignal { get }
 }
 
 /// Opens the store a URL names and brings its schema up to date.

@@ -1,0 +1,49 @@
+import ClosrModel
+import Foundation
+import Testing
+
+@testable import ClosrCore
+
+/// Two stores opened on one SQLite file stand for two processes (a server and `closr keys`, or two
+/// servers): a change made through one is seen by the other's caches on its very next read.
+@Suite struct SharedStoreSignalTests {
+    static func twoStores() async throws -> (server: any Store, other: any Store, key: CreatedAPIKey) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("closr-signal-\(UUID().uuidString)/closr.sqlite").path
+        let server = try await StoreFactory.open(.sqlite(path: path))
+        let key = try #require(try await AccountProvisioning(store: server).runIfEmpty(organizationName: "Acme", adminEmail: "ada@example.com"))
+        let other = try await StoreFactory.open(.sqlite(path: path))
+        return (server, other, key)
+    }
+
+    @Test func aKeyRevokedElsewhereIsRefusedOnTheNextVerification() async throws {
+        let (server, other, key) = try await Self.twoStores()
+        let verifier = APIKeyVerifier(store: server)
+        _ = try await verifier.verify(secret: key.secret, ip: nil, userAgent: nil)
+        _ = try await verifier.verify(secret: key.secret, ip: nil, userAgent: nil)
+        try await CoreServices(store: other).apiKeys.revoke(
+            in: OrgScope(organizationID: key.key.organizationID, store: other), id: key.key.id, ownerID: nil,
+            origin: .commandLine(userID: key.key.userID)
+        )
+        await #expect(throws: CloseError.unauthorized("API key revoked")) {
+            try await verifier.verify(secret: key.secret, ip: nil, userAgent: nil)
+        }
+        try await server.close()
+        try await other.close()
+    }
+
+    @Test func anAccountChangeElsewhereRetiresCachedViews() async throws {
+        let (server, other, key) = try await Self.twoStores()
+        let principal = try await APIKeyVerifier(store: server).verify(secret: key.secret, ip: nil, userAgent: nil)
+        let organizations = OrganizationService(store: server)
+        let before = String(decoding: try await organizations.meJSON(principal), as: UTF8.self)
+        #expect(before.contains("\"name\":\"Acme\""))
+        let otherPrincipal = try await APIKeyVerifier(store: other).verify(secret: key.secret, ip: nil, userAgent: nil)
+        _ = try await OrganizationService(store: other).update(
+            id: key.key.organizationID, name: "Acme Renamed", currency: nil, for: otherPrincipal
+        )
+        let after = String(decoding: try await organizations.meJSON(principal), as: UTF8.self)
+        #expect(after.contains("\"name\":\"Acme Renamed\""))
+        try await server.close()
+        try await other.close()
+    }
+}
