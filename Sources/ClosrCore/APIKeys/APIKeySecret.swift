@@ -20,16 +20,8 @@ public enum APIKeySecret {
 
     /// Hex SHA-256 of the secret: what the database stores and looks keys up by.
     public static func hash(_ secret: String) -> String {
-        var hex = [UInt8]()
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(secret.utf8)) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        SecretDigest(of: Array(secret.utf8)).hex
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The first 12 characters, safe to show beside the key in lists.
     public static func preview(_ secret: String) -> String {
@@ -38,9 +30,14 @@ public enum APIKeySecret {
 
     /// True when `text` has the shape of a Closr secret; anything else is refused without a lookup.
     public static func isWellFormed(_ text: String) -> Bool {
-        guard text.hasPrefix(prefix) else { return false }
-        let body = text.utf8.dropFirst(prefix.utf8.count)
-        return body.count == encodedLength && body.allSatisfy { byte in
+        isWellFormed(Array(text.utf8))
+    }
+
+    /// The same check on the secret's UTF-8 bytes, as they arrive in a request.
+    static func isWellFormed(_ bytes: [UInt8]) -> Bool {
+        let prefixBytes = prefix.utf8
+        guard bytes.count == prefixBytes.count + encodedLength, bytes.starts(with: prefixBytes) else { return false }
+        return bytes.dropFirst(prefixBytes.count).allSatisfy { byte in
             (65...90).contains(byte) || (97...122).contains(byte) || (48...57).contains(byte) || byte == 45 || byte == 95
         }
     }

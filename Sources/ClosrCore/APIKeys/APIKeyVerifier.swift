@@ -18,24 +18,29 @@ public final class APIKeyVerifier: Sendable {
     /// The principal for `secret`, recording this use as the key's newest.
     /// - Throws: ``CloseError`` 401 for a malformed, unknown, revoked or expired key.
     public func verify(secret: String, ip: String?, userAgent: String?) async throws -> Principal {
+        try await verify(secret: Array(secret.utf8), ip: ip, userAgent: userAgent)
+    }
+
+    /// The same, from the secret's UTF-8 bytes as read from the request, without building a `String`.
+    public func verify(secret: [UInt8], ip: String?, userAgent: String?) async throws -> Principal {
         guard APIKeySecret.isWellFormed(secret) else { throw CloseError.unauthorized("Invalid API key") }
-        let hash = APIKeySecret.hash(secret)
+        let digest = SecretDigest(of: secret)
         let now = CloseTimestamp.now()
         // Read before any look-up: a change committed after this read moves the signal, so an entry
         // stored with this value can never outlive a revocation.
         let signal = store.keyChanges.current()
         let entry: VerifiedKeyCache.Entry
-        if let cached = cache.entry(forHash: hash, signal: signal) {
+        if let cached = cache.entry(for: digest, signal: signal) {
             entry = cached
         } else {
-            entry = try await lookUp(hash: hash, now: now, signal: signal)
-            cache.store(entry, forHash: hash)
+            entry = try await lookUp(hash: digest.hex, now: now, signal: signal)
+            cache.store(entry, for: digest)
         }
         if let expiresAt = entry.expiresAt, expiresAt <= now {
             throw CloseError.unauthorized("API key expired")
         }
         lastUsed.record(
-            keyID: entry.principal.apiKeyID, organizationID: entry.principal.organizationID,
+            digest, keyID: entry.principal.apiKeyID, organizationID: entry.principal.organizationID,
             at: now, ip: ip, userAgent: userAgent
         )
         return entry.principal

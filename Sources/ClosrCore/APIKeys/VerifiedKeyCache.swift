@@ -1,7 +1,7 @@
 import ClosrModel
 import Synchronization
 
-/// Keys verified recently, by secret hash, so that a request with a known key costs a dictionary look-up
+/// Keys verified recently, by the SHA-256 of their secret, so that a request with a known key costs a dictionary look-up
 /// instead of a database round trip (DESIGN.md "API keys").
 ///
 /// Each entry remembers the ``ChangeSignal`` value read before its database look-up, and is used
@@ -19,20 +19,20 @@ final class VerifiedKeyCache: Sendable {
     /// Beyond this many keys the cache starts over; 10 keys × many organizations fit many times over.
     static let capacity = 50_000
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[SecretDigest: Entry]>([:])
 
     /// The entry for a hash, if it was verified since the signal last moved.
-    func entry(forHash hash: String, signal: UInt64) -> Entry? {
+    func entry(for digest: SecretDigest, signal: UInt64) -> Entry? {
         entries.withLock { entries in
-            guard let entry = entries[hash], entry.signal == signal else { return nil }
+            guard let entry = entries[digest], entry.signal == signal else { return nil }
             return entry
         }
     }
 
-    func store(_ entry: Entry, forHash hash: String) {
+    func store(_ entry: Entry, for digest: SecretDigest) {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[hash] = entry
+            entries[digest] = entry
         }
     }
 }

@@ -15,7 +15,7 @@ struct APIKeyAuthenticator: RouterMiddleware {
             authorization: request.headers[.authorization],
             apiKeyHeader: request.headers[.xAPIKey]
         )
-        let secret: String
+        let secret: [UInt8]
         switch credential {
         case .none: throw CloseError.unauthorized("Unauthorized: send your API key as the HTTP Basic username")
         case .malformed: throw CloseError.unauthorized("Unauthorized: the credential could not be read")

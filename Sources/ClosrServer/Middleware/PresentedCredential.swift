@@ -8,14 +8,15 @@ enum PresentedCredential: Equatable {
     case none
     /// A credential header that could not be read (bad base64, unknown scheme, empty key).
     case malformed
-    case key(String)
+    /// The key's UTF-8 bytes, as sent; never turned into a `String` on the way to verification.
+    case key([UInt8])
 
     init(authorization: String?, apiKeyHeader: String?) {
         if let authorization {
             self = Self.parse(authorization: Array(authorization.utf8)[...])
         } else if let apiKeyHeader {
             let key = Self.trimmed(Array(apiKeyHeader.utf8)[...])
-            self = key.isEmpty ? .malformed : .key(String(decoding: key, as: UTF8.self))
+            self = key.isEmpty ? .malformed : .key(Array(key))
         } else {
             self = .none
         }
@@ -36,11 +37,10 @@ enum PresentedCredential: Equatable {
             let username = decoded[..<colonIndex]
             // Close's clients put the key in the username; a few tools put it in the password instead.
             let key = username.isEmpty ? decoded[(colonIndex + 1)...] : username
-            guard !key.isEmpty, let text = String(validating: key, as: UTF8.self) else { return .malformed }
-            return .key(text)
+            return key.isEmpty ? .malformed : .key(Array(key))
         }
         if equalsIgnoringCase(scheme, "bearer") {
-            return value.isEmpty ? .malformed : .key(String(decoding: value, as: UTF8.self))
+            return value.isEmpty ? .malformed : .key(Array(value))
         }
         return .malformed
     }
