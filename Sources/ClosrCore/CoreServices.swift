@@ -8,6 +8,10 @@ public struct CoreServices: Sendable {
     public let apiKeys: APIKeyService
     public let organizations: OrganizationService
     public let events: EventLog
+    public let statuses: StatusService
+    public let leads = LeadService()
+    public let contacts = ContactService()
+    public let opportunities = OpportunityService()
 
     public init(store: any Store) {
         self.store = store
@@ -15,5 +19,6 @@ public struct CoreServices: Sendable {
         self.apiKeys = APIKeyService(verifier: verifier, store: store)
         self.organizations = OrganizationService(store: store)
         self.events = EventLog()
+        self.statuses = StatusService()
     }
 }

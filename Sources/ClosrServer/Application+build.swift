@@ -24,6 +24,10 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     OrganizationController(organizations: services.organizations, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     APIKeyController(apiKeys: services.apiKeys, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     EventController(events: services.events).addRoutes(to: api)
+    StatusController(statuses: services.statuses, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    LeadController(leads: services.leads, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    ContactController(contacts: services.contacts, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    OpportunityController(opportunities: services.opportunities, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     api.finish()
 
     return Application(

@@ -68,6 +68,7 @@ public struct AccountProvisioning: Sendable {
             .run()
         let userID = try await user(in: db, email: adminEmail, now: now)
         let tenant = TenantDatabase(organizationID: organizationID, sql: db)
+        try await DefaultStatuses.create(in: tenant, now: CloseTimestamp(microseconds: now))
         try await tenant.insert(into: .memberships, [
             ("id", ClosrID.make(.membership)), ("user_id", userID), ("role_id", "admin"),
             ("date_created", now), ("date_updated", now),

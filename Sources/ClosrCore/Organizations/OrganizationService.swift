@@ -79,13 +79,16 @@ public struct OrganizationService: Sendable {
     }
 
     private func organization(in scope: OrgScope) async throws -> Organization {
-        let (row, memberships) = try await scope.read { db in
+        let (row, memberships, leadStatuses, opportunityStatuses) = try await scope.read { db in
             let row = try await db.selectOrganization().column("*").first(decoding: OrganizationRow.self, with: rowDecoder)
             let memberships = try await MembershipRow.select(db.select(from: .memberships))
                 .all(decoding: MembershipRow.self, with: rowDecoder)
-            return (row, memberships)
+            return (row, memberships, try await StatusService.statuses(.lead, in: db), try await StatusService.statuses(.opportunity, in: db))
         }
         guard let row else { throw CloseError.notFound("Organization not found") }
-        return row.organization(memberships: memberships.map(\.membership))
+        var organization = row.organization(memberships: memberships.map(\.membership))
+        organization.leadStatuses = leadStatuses.map(\.summary)
+        organization.opportunityStatuses = opportunityStatuses.map(\.summary)
+        return organization
     }
 }

@@ -14,6 +14,7 @@ enum Migrations {
         Migration(version: 1, name: "organizations, users, memberships", apply: createTenancyTables),
         Migration(version: 2, name: "api keys", apply: createAPIKeyTable),
         Migration(version: 3, name: "event log; api key rotation and expiry audit", apply: createEventsAndKeyLifecycle),
+        Migration(version: 4, name: "statuses, pipelines, leads, contacts, opportunities", apply: CRMSchema.create),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

@@ -38,4 +38,12 @@ public struct TenantDatabase: Sendable {
     func updateOrganization() -> SQLUpdateBuilder {
         sql.update("organizations").where("id", .equal, organizationID)
     }
+
+    /// `(SELECT column FROM table WHERE organization_id = ? AND …)`, for `IN` conditions across tables.
+    func subquery(selecting column: String, from table: TenantTable, _ build: (SQLSubqueryBuilder) -> SQLSubqueryBuilder) -> any SQLExpression {
+        let builder = SQLSubqueryBuilder()
+        _ = builder.column(column).from(table.rawValue).where("organization_id", .equal, organizationID)
+        _ = build(builder)
+        return builder.query
+    }
 }

@@ -4,4 +4,9 @@ public enum TenantTable: String, Sendable {
     case memberships
     case apiKeys = "api_keys"
     case events
+    case statuses
+    case pipelines
+    case leads
+    case contacts
+    case opportunities
 }

@@ -30,6 +30,23 @@ enum JSONRequestBody {
         }
     }
 
+    /// The body as a JSON tree, with the same 413/415/400 rules; an empty body is `{}`.
+    static func value(from request: Request, maxBytes: Int) async throws -> JSONValue {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBytes)
+        let bytes = Array(buffer.readableBytesView)
+        let contentType = request.headers[.contentType]
+        if !bytes.isEmpty, let contentType, !isJSON(contentType) {
+            throw CloseError.unsupportedMediaType(contentType)
+        }
+        guard !bytes.isEmpty else { return .object([]) }
+        do {
+            return try JSONValue(parsing: bytes)
+        } catch {
+            throw CloseError.badRequest("Invalid JSON in the request body")
+        }
+    }
+
     static func isJSON(_ contentType: String) -> Bool {
         let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))

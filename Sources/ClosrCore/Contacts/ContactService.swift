@@ -1,0 +1,106 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// Contacts on their own (close-api.md §6): a contact always belongs to a lead; created without one, it
+/// gets a new lead named after it.
+public struct ContactService: Sendable {
+    public init() {}
+
+    public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Contact {
+        var reader = try BodyReader(body)
+        let leadID = reader.string("lead_id")
+        let input = ContactInput(&reader)
+        try reader.validate()
+        let now = CloseTimestamp.now()
+        let id = ClosrID.make(.contact)
+        return try await principal.scope.write { db in
+            var owner = leadID
+            if let leadID {
+                guard try await db.select(from: .leads).column("id").where("id", .equal, leadID).first() != nil else {
+                    throw CloseError.validation(["lead_id": "Invalid lead id."])
+                }
+            } else {
+                let newLead = ClosrID.make(.lead)
+                try await db.insert(into: .leads, [
+                    ("id", newLead), ("name", input.name ?? ""), ("description", ""), ("url", String?.none),
+                    ("status_id", try await LeadService.resolveStatus(id: nil, label: nil, in: db)), ("addresses", "[]"),
+                    ("custom", "{}"), ("created_by", principal.userID), ("updated_by", principal.userID),
+                    ("date_created", now.microseconds), ("date_updated", now.microseconds),
+                ]).run()
+                owner = newLead
+            }
+            let lead = owner ?? ""
+            try await db.insert(into: .contacts, input.insertColumns(id: id, leadID: lead, userID: principal.userID, now: now)).run()
+            let contact = try await Self.contact(id: id, in: db)
+            try await EventLog.record(in: db, objectType: "contact", objectID: id, leadID: lead, action: "created", data: contact.jsonValue, origin: origin, at: now)
+            return contact
+        }
+    }
+
+    public func get(id: String, in scope: OrgScope) async throws -> Contact {
+        try await scope.read { db in try await Self.contact(id: id, in: db) }
+    }
+
+    /// Contacts, oldest first, optionally of one lead.
+    public func list(leadID: String?, skip: Int, limit: Int, in scope: OrgScope) async throws -> (contacts: [Contact], total: Int) {
+        try await scope.read { db in
+            var select = db.select(from: .contacts).column("*")
+            var count = db.select(from: .contacts).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            if let leadID {
+                select = select.where("lead_id", .equal, leadID)
+                count = count.where("lead_id", .equal, leadID)
+            }
+            let rows = try await select.orderBy("date_created").orderBy("id").offset(skip).limit(limit)
+                .all(decoding: ContactRow.self, with: crmDecoder)
+            return (rows.map(\.contact), try await count.first(decodingColumn: "n", as: Int.self) ?? 0)
+        }
+    }
+
+    /// Changes only the fields present in the body.
+    public func update(id: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Contact {
+        var reader = try BodyReader(body)
+        let input = ContactInput(&reader)
+        try reader.validate()
+        var changes: [(String, any Encodable & Sendable)] = []
+        if let name = input.name ?? (reader.has("name") ? "" : nil) { changes.append(("name", name)) }
+        if let title = input.title ?? (reader.has("title") ? "" : nil) { changes.append(("title", title)) }
+        if let emails = input.emails { changes.append(("emails", JSONColumn.text(.array(emails)))) }
+        if let phones = input.phones { changes.append(("phones", JSONColumn.text(.array(phones)))) }
+        if let urls = input.urls { changes.append(("urls", JSONColumn.text(.array(urls)))) }
+        let fieldChanges = changes
+        let now = CloseTimestamp.now()
+        return try await principal.scope.write { db in
+            let before = try await Self.contact(id: id, in: db)
+            guard !fieldChanges.isEmpty else { return before }
+            var update = db.update(.contacts).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
+            for (column, value) in fieldChanges { update = update.set(column, to: value) }
+            try await update.where("id", .equal, id).run()
+            let after = try await Self.contact(id: id, in: db)
+            let changed = fieldChanges.map(\.0)
+            try await EventLog.record(
+                in: db, objectType: "contact", objectID: id, leadID: after.leadID, action: "updated",
+                changedFields: changed + ["date_updated"], data: after.jsonValue,
+                previousData: .object(changed.compactMap { field in before.jsonValue[field].map { (field, $0) } }),
+                origin: origin, at: now
+            )
+            return after
+        }
+    }
+
+    public func delete(id: String, principal: Principal, origin: RequestOrigin) async throws {
+        try await principal.scope.write { db in
+            let contact = try await Self.contact(id: id, in: db)
+            try await db.update(.opportunities).set("contact_id", to: String?.none).where("contact_id", .equal, id).run()
+            try await db.delete(from: .contacts).where("id", .equal, id).run()
+            try await EventLog.record(in: db, objectType: "contact", objectID: id, leadID: contact.leadID, action: "deleted", data: nil, previousData: contact.jsonValue, origin: origin)
+        }
+    }
+
+    static func contact(id: String, in db: TenantDatabase) async throws -> Contact {
+        guard let row = try await db.select(from: .contacts).column("*").where("id", .equal, id)
+            .first(decoding: ContactRow.self, with: crmDecoder)
+        else { throw CloseError.notFound("Contact not found") }
+        return row.contact
+    }
+}

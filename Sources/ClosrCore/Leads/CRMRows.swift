@@ -1,0 +1,158 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// Rows of the CRM tables, and the assembly of wire objects from them with the names Close inlines
+/// (status labels, pipeline names, user names).
+struct LeadRow: Decodable, Sendable {
+    let id: String
+    let organizationId: String
+    let name: String
+    let description: String
+    let url: String?
+    let statusId: String
+    let addresses: String
+    let createdBy: String?
+    let updatedBy: String?
+    let dateCreated: Int64
+    let dateUpdated: Int64
+}
+
+struct ContactRow: Decodable, Sendable {
+    let id: String
+    let organizationId: String
+    let leadId: String
+    let name: String
+    let title: String
+    let emails: String
+    let phones: String
+    let urls: String
+    let createdBy: String?
+    let updatedBy: String?
+    let dateCreated: Int64
+    let dateUpdated: Int64
+
+    var contact: Contact {
+        Contact(
+            id: id, organizationID: organizationId, leadID: leadId, name: name, title: title,
+            emails: JSONColumn.objects(emails).map {
+                Contact.Email(type: $0["type"]?.text ?? "office", email: $0["email"]?.text ?? "",
+                              isUnsubscribed: $0["is_unsubscribed"] == .bool(true))
+            },
+            phones: JSONColumn.objects(phones).map { Contact.Phone(type: $0["type"]?.text ?? "office", phone: $0["phone"]?.text ?? "") },
+            urls: JSONColumn.objects(urls).map { Contact.URLEntry(type: $0["type"]?.text ?? "url", url: $0["url"]?.text ?? "") },
+            createdBy: createdBy, updatedBy: updatedBy, dateCreated: CloseTimestamp(microseconds: dateCreated),
+            dateUpdated: CloseTimestamp(microseconds: dateUpdated)
+        )
+    }
+}
+
+struct OpportunityRow: Decodable, Sendable {
+    let id: String
+    let organizationId: String
+    let leadId: String
+    let statusId: String
+    let value: Int?
+    let valuePeriod: String
+    let valueCurrency: String
+    let confidence: Int
+    let note: String
+    let dateWon: String?
+    let userId: String?
+    let contactId: String?
+    let createdBy: String?
+    let updatedBy: String?
+    let dateCreated: Int64
+    let dateUpdated: Int64
+}
+
+let crmDecoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+
+/// JSON text columns.
+enum JSONColumn {
+    static func text(_ value: JSONValue) -> String {
+        String(decoding: value.serialized(), as: UTF8.self)
+    }
+
+    static func objects(_ text: String) -> [JSONValue] {
+        guard case .array(let values)? = try? JSONValue(parsing: Array(text.utf8)) else { return [] }
+        return values
+    }
+}
+
+extension JSONValue {
+    /// The string inside `.string`, else nil.
+    var text: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+}
+
+/// What assembling objects needs to know about an organization: its statuses, pipelines and members'
+/// names. Read once per request.
+struct CRMDirectory: Sendable {
+    let statuses: [String: Status]
+    let pipelines: [String: String]
+    let userNames: [String: String]
+
+    static func load(_ db: TenantDatabase) async throws -> CRMDirectory {
+        var statuses: [String: Status] = [:]
+        for status in try await StatusService.statuses(.lead, in: db) + StatusService.statuses(.opportunity, in: db) {
+            statuses[status.id] = status
+        }
+        var pipelines: [String: String] = [:]
+        for row in try await db.select(from: .pipelines).columns("id", "name").all() {
+            pipelines[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
+        }
+        var userNames: [String: String] = [:]
+        for row in try await MembershipRow.select(db.select(from: .memberships)).all(decoding: MembershipRow.self, with: rowDecoder) {
+            userNames[row.userId] = row.membership.userFullName
+        }
+        return CRMDirectory(statuses: statuses, pipelines: pipelines, userNames: userNames)
+    }
+
+    func name(_ userID: String?) -> String? { userID.flatMap { userNames[$0] } }
+
+    func opportunity(_ row: OpportunityRow, leadName: String, contactName: String?) -> Opportunity {
+        let status = statuses[row.statusId]
+        return Opportunity(
+            id: row.id, organizationID: row.organizationId, leadID: row.leadId, leadName: leadName,
+            statusID: row.statusId, statusLabel: status?.label ?? "", statusType: status?.type ?? "active",
+            pipelineID: status?.pipelineID, pipelineName: status?.pipelineID.flatMap { pipelines[$0] },
+            value: row.value, valuePeriod: row.valuePeriod, valueCurrency: row.valueCurrency, confidence: row.confidence,
+            note: row.note, dateWon: row.dateWon, userID: row.userId, userName: name(row.userId),
+            contactID: row.contactId, contactName: contactName, createdBy: row.createdBy, createdByName: name(row.createdBy),
+            updatedBy: row.updatedBy, updatedByName: name(row.updatedBy),
+            dateCreated: CloseTimestamp(microseconds: row.dateCreated), dateUpdated: CloseTimestamp(microseconds: row.dateUpdated)
+        )
+    }
+
+    /// Leads with their contacts and opportunities, in the order of `rows`.
+    func leads(_ rows: [LeadRow], in db: TenantDatabase) async throws -> [Lead] {
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map(\.id)
+        let contacts = try await db.select(from: .contacts).column("*").where("lead_id", .in, ids)
+            .orderBy("date_created").orderBy("id")
+            .all(decoding: ContactRow.self, with: crmDecoder).map(\.contact)
+        let opportunities = try await db.select(from: .opportunities).column("*").where("lead_id", .in, ids)
+            .orderBy("date_created").orderBy("id")
+            .all(decoding: OpportunityRow.self, with: crmDecoder)
+        let contactsByLead = Dictionary(grouping: contacts, by: \.leadID)
+        let contactNames = Dictionary(contacts.map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
+        let opportunitiesByLead = Dictionary(grouping: opportunities, by: \.leadId)
+        return rows.map { row in
+            var lead = Lead(
+                id: row.id, organizationID: row.organizationId, name: row.name, description: row.description, url: row.url,
+                statusID: row.statusId, statusLabel: statuses[row.statusId]?.label ?? "",
+                addresses: JSONColumn.objects(row.addresses), contacts: contactsByLead[row.id] ?? [], opportunities: [],
+                createdBy: row.createdBy, createdByName: name(row.createdBy), updatedBy: row.updatedBy,
+                updatedByName: name(row.updatedBy), dateCreated: CloseTimestamp(microseconds: row.dateCreated),
+                dateUpdated: CloseTimestamp(microseconds: row.dateUpdated)
+            )
+            lead.opportunities = (opportunitiesByLead[row.id] ?? []).map {
+                opportunity($0, leadName: lead.displayName, contactName: $0.contactId.flatMap { contactNames[$0] })
+            }
+            return lead
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// Leads and their nested contacts: create, read, list, partial update, delete, merge (close-api.md §5).
+public struct LeadService: Sendable {
+    public init() {}
+
+    /// Creates a lead with its nested contacts in one transaction.
+    public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Lead {
+        var reader = try BodyReader(body)
+        let name = reader.string("name", maxLength: 1000) ?? ""
+        let description = reader.string("description", maxLength: 100_000) ?? ""
+        let url = reader.string("url", maxLength: 2000)
+        let statusID = reader.string("status_id")
+        let statusLabel = reader.string("status")
+        let addresses = Self.addresses(&reader)
+        var contacts: [ContactInput] = []
+        for (index, value) in (reader.array("contacts") ?? []).enumerated() {
+            guard var nested = try? BodyReader(value) else {
+                reader.fail("contacts", "Entry \(index) must be an object.")
+                continue
+            }
+            contacts.append(ContactInput(&nested, prefix: "contacts.\(index)."))
+            for (field, message) in nested.fieldErrors { reader.fail("contacts.\(index).\(field)", message) }
+        }
+        try reader.validate()
+        let now = CloseTimestamp.now()
+        let id = ClosrID.make(.lead)
+        let newContacts = contacts
+        return try await principal.scope.write { db in
+            let status = try await Self.resolveStatus(id: statusID, label: statusLabel, in: db)
+            try await db.insert(into: .leads, [
+                ("id", id), ("name", name), ("description", description), ("url", url), ("status_id", status),
+                ("addresses", JSONColumn.text(.array(addresses ?? []))), ("custom", "{}"),
+                ("created_by", principal.userID), ("updated_by", principal.userID),
+                ("date_created", now.microseconds), ("date_updated", now.microseconds),
+            ]).run()
+            for contact in newContacts {
+                try await db.insert(into: .contacts, contact.insertColumns(id: ClosrID.make(.contact), leadID: id, userID: principal.userID, now: now)).run()
+            }
+            let lead = try await Self.lead(id: id, in: db)
+            try await EventLog.record(in: db, objectType: "lead", objectID: id, leadID: id, action: "created", data: lead.jsonValue, origin: origin, at: now)
+            return lead
+        }
+    }
+
+    public func get(id: String, in scope: OrgScope) async throws -> Lead {
+        try await scope.read { db in try await Self.lead(id: id, in: db) }
+    }
+
+    /// A page of leads, newest first unless `query` sorts otherwise, with the total count.
+    public func list(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
+        try await scope.read { db in
+            let directory = try await CRMDirectory.load(db)
+            var select = db.select(from: .leads).column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("leads")))
+            var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            select = try LeadQuerySQL.apply(query, to: select, directory: directory, db: db)
+            count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
+            select = LeadQuerySQL.order(query, select)
+            let rows = try await select.offset(skip).limit(limit).all(decoding: LeadRow.self, with: crmDecoder)
+            let total = try await count.first(decodingColumn: "n", as: Int.self) ?? 0
+            return (try await directory.leads(rows, in: db), total)
+        }
+    }
+
+    /// Changes only the fields present in the body; `contacts` cannot be changed here (use /contact/).
+    public func update(id: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Lead {
+        var reader = try BodyReader(body)
+        var changes: [(String, any Encodable & Sendable)] = []
+        var changed: [String] = []
+        for (field, maxLength) in [("name", 1000), ("description", 100_000)] where reader.has(field) {
+            changes.append((field, reader.string(field, maxLength: maxLength) ?? ""))
+            changed.append(field)
+        }
+        if reader.has("url") {
+            changes.append(("url", reader.string("url", maxLength: 2000)))
+            changed.append("url")
+        }
+        if reader.has("addresses") {
+            changes.append(("addresses", JSONColumn.text(.array(Self.addresses(&reader) ?? []))))
+            changed.append("addresses")
+        }
+        let statusID = reader.string("status_id")
+        let statusLabel = reader.string("status")
+        try reader.validate()
+        let now = CloseTimestamp.now()
+        let fieldChanges = changes
+        let changedFields = changed
+        return try await principal.scope.write { db in
+            var changes = fieldChanges
+            var changed = changedFields
+            let before = try await Self.lead(id: id, in: db)
+            if statusID != nil || statusLabel != nil {
+                changes.append(("status_id", try await Self.resolveStatus(id: statusID, label: statusLabel, in: db)))
+                changed.append("status_id")
+            }
+            guard !changes.isEmpty else { return before }
+            var update = db.update(.leads).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
+            for (column, value) in changes { update = update.set(column, to: value) }
+            try await update.where("id", .equal, id).run()
+            let after = try await Self.lead(id: id, in: db)
+            let previous = JSONValue.object(changed.compactMap { field in before.jsonValue[field].map { (field, $0) } })
+            try await EventLog.record(
+                in: db, objectType: "lead", objectID: id, leadID: id, action: "updated", changedFields: changed + ["date_updated"],
+                data: after.jsonValue, previousData: previous, origin: origin, at: now
+            )
+            return after
+        }
+    }
+
+    /// Deletes a lead with its contacts and opportunities.
+    public func delete(id: String, principal: Principal, origin: RequestOrigin) async throws {
+        try await principal.scope.write { db in
+            let lead = try await Self.lead(id: id, in: db)
+            try await db.delete(from: .opportunities).where("lead_id", .equal, id).run()
+            try await db.delete(from: .contacts).where("lead_id", .equal, id).run()
+            try await db.delete(from: .leads).where("id", .equal, id).run()
+            try await EventLog.record(in: db, objectType: "lead", objectID: id, leadID: id, action: "deleted", data: nil, previousData: lead.jsonValue, origin: origin)
+        }
+    }
+
+    /// Folds `source` into `destination`: its contacts and opportunities move over, then it is deleted.
+    public func merge(source: String?, destination: String?, principal: Principal, origin: RequestOrigin) async throws {
+        guard let source, let destination else {
+            throw CloseError.validation(["source": "Both source and destination lead ids are required."])
+        }
+        guard source != destination else { throw CloseError.validation(["destination": "A lead cannot be merged into itself."]) }
+        let now = CloseTimestamp.now()
+        try await principal.scope.write { db in
+            let from = try await Self.lead(id: source, in: db)
+            _ = try await Self.lead(id: destination, in: db)
+            try await db.update(.contacts).set("lead_id", to: destination).where("lead_id", .equal, source).run()
+            try await db.update(.opportunities).set("lead_id", to: destination).where("lead_id", .equal, source).run()
+            try await db.update(.leads).set("date_updated", to: now.microseconds).set("updated_by", to: principal.userID)
+                .where("id", .equal, destination).run()
+            try await db.delete(from: .leads).where("id", .equal, source).run()
+            try await EventLog.record(
+                in: db, objectType: "lead", objectID: source, leadID: destination, action: "merged",
+                data: .object([("source", .string(source)), ("destination", .string(destination))]),
+                previousData: from.jsonValue, origin: origin, at: now
+            )
+        }
+    }
+
+    static func lead(id: String, in db: TenantDatabase) async throws -> Lead {
+        guard let row = try await db.select(from: .leads).column("*").where("id", .equal, id)
+            .first(decoding: LeadRow.self, with: crmDecoder)
+        else { throw CloseError.notFound("Lead not found") }
+        return try await CRMDirectory.load(db).leads([row], in: db)[0]
+    }
+
+    /// The status by id or label; with neither, the organization's first lead status.
+    static func resolveStatus(id: String?, label: String?, in db: TenantDatabase) async throws -> String {
+        let statuses = try await StatusService.statuses(.lead, in: db)
+        if let id {
+            guard statuses.contains(where: { $0.id == id }) else { throw CloseError.validation(["status_id": "Invalid status id."]) }
+            return id
+        }
+        if let label {
+            guard let match = statuses.first(where: { $0.label.caseInsensitiveCompare(label) == .orderedSame }) else {
+                throw CloseError.validation(["status": "No lead status is labelled \"\(label)\"."])
+            }
+            return match.id
+        }
+        guard let first = statuses.first else { throw CloseError.validation(["status_id": "The organization has no lead statuses."]) }
+        return first.id
+    }
+
+    static let addressFields = ["label", "address_1", "address_2", "city", "state", "zipcode", "country"]
+
+    /// `addresses`: objects with Close's address fields, each a string or null.
+    static func addresses(_ reader: inout BodyReader) -> [JSONValue]? {
+        guard let values = reader.array("addresses") else { return nil }
+        var result: [JSONValue] = []
+        for (index, value) in values.enumerated() {
+            guard value.objectMembers != nil else {
+                reader.fail("addresses", "Entry \(index) must be an object.")
+                continue
+            }
+            result.append(.object(addressFields.map { field in
+                (field, value[field]?.text.map(JSONValue.string) ?? (field == "label" ? .string("business") : .null))
+            }))
+        }
+        return result
+    }
+}

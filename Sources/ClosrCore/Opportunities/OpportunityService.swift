@@ -1,0 +1,283 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// Opportunities (close-api.md §7): money in cents, confidence, status and pipeline, `date_won` filled
+/// on moving to a won status, list filters and the aggregates over every match.
+public struct OpportunityService: Sendable {
+    public init() {}
+
+    static let periods: Set<String> = ["one_time", "monthly", "annual"]
+
+    /// The writable fields of an opportunity as given; nil means "not given".
+    struct Input {
+        var leadID: String?
+        var statusID: String?
+        var statusLabel: String?
+        var values: [(String, any Encodable & Sendable)] = []
+
+        init(_ reader: inout BodyReader) {
+            leadID = reader.string("lead_id")
+            statusID = reader.string("status_id")
+            statusLabel = reader.string("status")
+            if reader.has("value") { values.append(("value", reader.int("value"))) }
+            if reader.has("value_period") {
+                let period = reader.string("value_period") ?? "one_time"
+                if OpportunityService.periods.contains(period) { values.append(("value_period", period)) } else {
+                    reader.fail("value_period", "Use one_time, monthly or annual.")
+                }
+            }
+            if reader.has("value_currency") {
+                let currency = reader.string("value_currency") ?? ""
+                if currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) { values.append(("value_currency", currency)) } else {
+                    reader.fail("value_currency", "Use a three-letter ISO 4217 code such as USD.")
+                }
+            }
+            if reader.has("confidence") {
+                let confidence = reader.int("confidence") ?? 0
+                if (0...100).contains(confidence) { values.append(("confidence", confidence)) } else {
+                    reader.fail("confidence", "Use a whole number from 0 to 100.")
+                }
+            }
+            if reader.has("note") { values.append(("note", reader.string("note", maxLength: 100_000) ?? "")) }
+            if reader.has("date_won") {
+                let text = reader.string("date_won")
+                if let text, CloseTimestamp(parsing: text) == nil {
+                    reader.fail("date_won", "Use a date, YYYY-MM-DD.")
+                } else {
+                    values.append(("date_won", text.map { String($0.prefix(10)) }))
+                }
+            }
+            if reader.has("user_id") { values.append(("user_id", reader.string("user_id"))) }
+            if reader.has("contact_id") { values.append(("contact_id", reader.string("contact_id"))) }
+        }
+    }
+
+    public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Opportunity {
+        var reader = try BodyReader(body)
+        let input = Input(&reader)
+        try reader.validate()
+        let now = CloseTimestamp.now()
+        let id = ClosrID.make(.opportunity)
+        let currency = try await principal.scope.read { db in
+            try await db.selectOrganization().column("currency").first(decodingColumn: "currency", as: String.self)
+        } ?? "USD"
+        return try await principal.scope.write { db in
+            var leadID = input.leadID
+            if let given = leadID {
+                guard try await db.select(from: .leads).column("id").where("id", .equal, given).first() != nil else {
+                    throw CloseError.validation(["lead_id": "Invalid lead id."])
+                }
+            } else {
+                let newLead = ClosrID.make(.lead)
+                try await db.insert(into: .leads, [
+                    ("id", newLead), ("name", "Untitled"), ("description", ""), ("url", String?.none),
+                    ("status_id", try await LeadService.resolveStatus(id: nil, label: nil, in: db)), ("addresses", "[]"),
+                    ("custom", "{}"), ("created_by", principal.userID), ("updated_by", principal.userID),
+                    ("date_created", now.microseconds), ("date_updated", now.microseconds),
+                ]).run()
+                leadID = newLead
+            }
+            let status = try await Self.resolveStatus(id: input.statusID, label: input.statusLabel, in: db)
+            var columns: [(column: String, value: any Encodable & Sendable)] = [
+                ("id", id), ("lead_id", leadID ?? ""), ("status_id", status.id), ("value", Int?.none),
+                ("value_period", "one_time"), ("value_currency", currency), ("confidence", 0), ("note", ""),
+                ("date_won", String?.none), ("user_id", principal.userID), ("contact_id", String?.none), ("custom", "{}"),
+                ("created_by", principal.userID), ("updated_by", principal.userID),
+                ("date_created", now.microseconds), ("date_updated", now.microseconds),
+            ]
+            for (column, value) in input.values {
+                if let index = columns.firstIndex(where: { $0.column == column }) { columns[index].value = value }
+            }
+            if status.type == "won", !input.values.contains(where: { $0.0 == "date_won" }) {
+                columns[columns.firstIndex { $0.column == "date_won" }!].value = Self.today()
+            }
+            try await Self.checkReferences(columns, in: db)
+            try await db.insert(into: .opportunities, columns).run()
+            let opportunity = try await Self.opportunity(id: id, in: db)
+            try await EventLog.record(in: db, objectType: "opportunity", objectID: id, leadID: opportunity.leadID, action: "created", data: opportunity.jsonValue, origin: origin, at: now)
+            return opportunity
+        }
+    }
+
+    public func get(id: String, in scope: OrgScope) async throws -> Opportunity {
+        try await scope.read { db in try await Self.opportunity(id: id, in: db) }
+    }
+
+    public func update(id: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Opportunity {
+        var reader = try BodyReader(body)
+        let input = Input(&reader)
+        try reader.validate()
+        let now = CloseTimestamp.now()
+        return try await principal.scope.write { db in
+            let before = try await Self.opportunity(id: id, in: db)
+            var changes = input.values
+            if input.statusID != nil || input.statusLabel != nil {
+                let status = try await Self.resolveStatus(id: input.statusID, label: input.statusLabel, in: db)
+                changes.append(("status_id", status.id))
+                if status.type == "won", before.dateWon == nil, !changes.contains(where: { $0.0 == "date_won" }) {
+                    changes.append(("date_won", Self.today()))
+                }
+            }
+            if input.leadID != nil { throw CloseError.validation(["lead_id": "An opportunity cannot move to another lead."]) }
+            guard !changes.isEmpty else { return before }
+            try await Self.checkReferences(changes.map { (column: $0.0, value: $0.1) }, in: db)
+            var update = db.update(.opportunities).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
+            for (column, value) in changes { update = update.set(column, to: value) }
+            try await update.where("id", .equal, id).run()
+            let after = try await Self.opportunity(id: id, in: db)
+            let changed = changes.map(\.0)
+            try await EventLog.record(
+                in: db, objectType: "opportunity", objectID: id, leadID: after.leadID, action: "updated",
+                changedFields: changed + ["date_updated"], data: after.jsonValue,
+                previousData: .object(changed.compactMap { field in before.jsonValue[field].map { (field, $0) } }),
+                origin: origin, at: now
+            )
+            return after
+        }
+    }
+
+    public func delete(id: String, principal: Principal, origin: RequestOrigin) async throws {
+        try await principal.scope.write { db in
+            let opportunity = try await Self.opportunity(id: id, in: db)
+            try await db.delete(from: .opportunities).where("id", .equal, id).run()
+            try await EventLog.record(in: db, objectType: "opportunity", objectID: id, leadID: opportunity.leadID, action: "deleted", data: nil, previousData: opportunity.jsonValue, origin: origin)
+        }
+    }
+
+    /// What the list may filter on (close-api.md §7).
+    public struct Filter: Sendable {
+        public var leadID: String?
+        public var userIDs: [String]?
+        public var statusIDs: [String]?
+        public var statusTypes: [String]?
+        public var statusLabels: [String]?
+        public var valuePeriods: [String]?
+        public var dateRanges: [(column: String, comparison: String, value: String)] = []
+        public var orderBy: [(column: String, descending: Bool)] = []
+
+        public init() {}
+    }
+
+    public static let orderableColumns: Set<String> = [
+        "date_won", "date_updated", "date_created", "confidence", "value", "annualized_value",
+        "annualized_expected_value", "user_name",
+    ]
+
+    /// A page of opportunities and the aggregates Close returns over all matches.
+    public func list(_ filter: Filter, skip: Int, limit: Int, in scope: OrgScope) async throws -> (opportunities: [Opportunity], total: Int, aggregates: JSONValue) {
+        try await scope.read { db in
+            let directory = try await CRMDirectory.load(db)
+            var statusIDs = filter.statusIDs
+            let byType = filter.statusTypes.map { types in directory.statuses.values.filter { $0.kind == .opportunity && types.contains($0.type ?? "") }.map(\.id) }
+            let byLabel = filter.statusLabels.map { labels in directory.statuses.values.filter { $0.kind == .opportunity && labels.contains($0.label) }.map(\.id) }
+            for ids in [byType, byLabel].compactMap({ $0 }) {
+                statusIDs = statusIDs.map { Array(Set($0).intersection(ids)) } ?? ids
+            }
+            func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+                var select = select
+                if let leadID = filter.leadID { select = select.where("lead_id", .equal, leadID) }
+                if let users = filter.userIDs { select = select.where("user_id", .in, users) }
+                if let statusIDs { select = select.where("status_id", .in, statusIDs.isEmpty ? [""] : statusIDs) }
+                if let periods = filter.valuePeriods { select = select.where("value_period", .in, periods) }
+                for range in filter.dateRanges {
+                    let op: SQLBinaryOperator = ["gt": .greaterThan, "gte": .greaterThanOrEqual, "lt": .lessThan, "lte": .lessThanOrEqual][range.comparison] ?? .equal
+                    if range.column == "date_won" {
+                        select = select.where("date_won", op, String(range.value.prefix(10)))
+                    } else if let time = CloseTimestamp(parsing: range.value) {
+                        select = select.where(range.column, op, time.microseconds)
+                    }
+                }
+                return select
+            }
+            var select = filtered(db.select(from: .opportunities).column("*"))
+            for order in filter.orderBy where ["date_won", "date_updated", "date_created", "confidence", "value"].contains(order.column) {
+                select = select.orderBy(order.column, order.descending ? .descending : .ascending)
+            }
+            if filter.orderBy.isEmpty { select = select.orderBy("date_created", .descending) }
+            let rows = try await select.orderBy("id").offset(skip).limit(limit).all(decoding: OpportunityRow.self, with: crmDecoder)
+            // Aggregates over every match, not just this page.
+            let all = try await filtered(db.select(from: .opportunities).columns("value", "value_period", "confidence"))
+                .all().map { (try $0.decode(column: "value", as: Int?.self) ?? 0, try $0.decode(column: "value_period", as: String.self), try $0.decode(column: "confidence", as: Int.self)) }
+            let opportunities = try await Self.assemble(rows, directory: directory, in: db)
+            return (opportunities, all.count, Self.aggregates(all))
+        }
+    }
+
+    static func aggregates(_ rows: [(value: Int, period: String, confidence: Int)]) -> JSONValue {
+        var count: [String: Int] = ["one_time": 0, "monthly": 0, "annual": 0]
+        var total: [String: Int] = ["one_time": 0, "monthly": 0, "annual": 0]
+        var expected: [String: Int] = ["one_time": 0, "monthly": 0, "annual": 0]
+        for row in rows {
+            count[row.period, default: 0] += 1
+            total[row.period, default: 0] += row.value
+            expected[row.period, default: 0] += row.value * row.confidence / 100
+        }
+        let annualized = { (values: [String: Int]) in values["one_time", default: 0] + values["monthly", default: 0] * 12 + values["annual", default: 0] }
+        return .object([
+            ("count_by_value_period", .object(["one_time", "monthly", "annual"].map { ($0, .int(count[$0] ?? 0)) })),
+            ("total_value_one_time", .int(total["one_time"] ?? 0)), ("total_value_monthly", .int(total["monthly"] ?? 0)),
+            ("total_value_annual", .int(total["annual"] ?? 0)), ("total_value_annualized", .int(annualized(total))),
+            ("expected_value_one_time", .int(expected["one_time"] ?? 0)), ("expected_value_monthly", .int(expected["monthly"] ?? 0)),
+            ("expected_value_annual", .int(expected["annual"] ?? 0)), ("expected_value_annualized", .int(annualized(expected))),
+        ])
+    }
+
+    static func opportunity(id: String, in db: TenantDatabase) async throws -> Opportunity {
+        guard let row = try await db.select(from: .opportunities).column("*").where("id", .equal, id)
+            .first(decoding: OpportunityRow.self, with: crmDecoder)
+        else { throw CloseError.notFound("Opportunity not found") }
+        return try await assemble([row], directory: CRMDirectory.load(db), in: db)[0]
+    }
+
+    static func assemble(_ rows: [OpportunityRow], directory: CRMDirectory, in db: TenantDatabase) async throws -> [Opportunity] {
+        guard !rows.isEmpty else { return [] }
+        var leadNames: [String: String] = [:]
+        for row in try await db.select(from: .leads).columns("id", "name").where("id", .in, Array(Set(rows.map(\.leadId)))).all() {
+            leadNames[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
+        }
+        var contactNames: [String: String] = [:]
+        let contactIDs = Array(Set(rows.compactMap(\.contactId)))
+        if !contactIDs.isEmpty {
+            for row in try await db.select(from: .contacts).column("*").where("id", .in, contactIDs).all(decoding: ContactRow.self, with: crmDecoder) {
+                contactNames[row.id] = row.contact.displayName
+            }
+        }
+        return rows.map { directory.opportunity($0, leadName: leadNames[$0.leadId] ?? "", contactName: $0.contactId.flatMap { contactNames[$0] }) }
+    }
+
+    static func resolveStatus(id: String?, label: String?, in db: TenantDatabase) async throws -> Status {
+        let statuses = try await StatusService.statuses(.opportunity, in: db)
+        if let id {
+            guard let status = statuses.first(where: { $0.id == id }) else { throw CloseError.validation(["status_id": "Invalid status id."]) }
+            return status
+        }
+        if let label {
+            guard let status = statuses.first(where: { $0.label.caseInsensitiveCompare(label) == .orderedSame }) else {
+                throw CloseError.validation(["status": "No opportunity status is labelled \"\(label)\"."])
+            }
+            return status
+        }
+        guard let first = statuses.first(where: { $0.type == "active" }) ?? statuses.first else {
+            throw CloseError.validation(["status_id": "The organization has no opportunity statuses."])
+        }
+        return first
+    }
+
+    /// `user_id` must be a member and `contact_id` a contact of this organization.
+    static func checkReferences(_ columns: [(column: String, value: any Encodable & Sendable)], in db: TenantDatabase) async throws {
+        for (column, value) in columns {
+            guard let id = value as? String else { continue }
+            if column == "user_id", try await db.select(from: .memberships).column("id").where("user_id", .equal, id).first() == nil {
+                throw CloseError.validation(["user_id": "Invalid user id."])
+            }
+            if column == "contact_id", try await db.select(from: .contacts).column("id").where("id", .equal, id).first() == nil {
+                throw CloseError.validation(["contact_id": "Invalid contact id."])
+            }
+        }
+    }
+
+    static func today() -> String {
+        String(CloseTimestamp.now().iso8601.prefix(10))
+    }
+}

@@ -1,0 +1,74 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// Compiles a ``LeadQuery`` into conditions on a select over `leads` — the same SQL for SQLite and
+/// PostgreSQL. Values are always bound, never spliced into the text.
+enum LeadQuerySQL {
+    static func apply(_ query: LeadQuery, to select: SQLSelectBuilder, directory: CRMDirectory, db: TenantDatabase) throws -> SQLSelectBuilder {
+        var select = select
+        for clause in query.clauses {
+            switch clause {
+            case .text(let words, let negated):
+                let pattern = "%" + escapeLike(words) + "%"
+                let contacts = db.subquery(selecting: "lead_id", from: .contacts) { builder in
+                    builder.where { group in
+                        group.where("name", .like, pattern).orWhere("emails", .like, pattern).orWhere("phones", .like, pattern)
+                    }
+                }
+                let matching = db.subquery(selecting: "id", from: .leads) { builder in
+                    builder.where { group in
+                        group.where("name", .like, pattern).orWhere("description", .like, pattern).orWhere("id", .in, contacts)
+                    }
+                }
+                select = select.where(SQLColumn("id", table: "leads"), negated ? .notIn : .in, matching)
+            case .match(.name, let value, let negated):
+                select = select.where(SQLColumn("name", table: "leads"), negated ? .notLike : .like, SQLBind("%" + escapeLike(value) + "%"))
+            case .match(.id, let value, let negated):
+                select = select.where(SQLColumn("id", table: "leads"), negated ? .notEqual : .equal, SQLBind(value))
+            case .match(.status, let label, let negated):
+                let ids = directory.statuses.values
+                    .filter { $0.kind == .lead && $0.label.lowercased() == label.lowercased() }.map(\.id)
+                select = select.where(SQLColumn("status_id", table: "leads"), negated ? .notIn : .in, SQLBind.group(ids.isEmpty ? [""] : ids))
+            case .match(.email, let email, let negated):
+                let pattern = "%\"email\":\"" + escapeLike(email.lowercased()) + "\"%"
+                let contacts = db.subquery(selecting: "lead_id", from: .contacts) { builder in
+                    builder.where(SQLFunction("lower", args: SQLColumn("emails")), .like, SQLBind(pattern))
+                }
+                select = select.where(SQLColumn("id", table: "leads"), negated ? .notIn : .in, contacts)
+            case .date(let field, let comparison, let time):
+                select = select.where(SQLColumn(field.rawValue, table: "leads"), sqlOperator(comparison), SQLBind(time.microseconds))
+            }
+        }
+        return select
+    }
+
+    /// Orders by the query's `sort:` clauses, newest first by default, with the id as tie-breaker so
+    /// that pages never overlap.
+    static func order(_ query: LeadQuery, _ select: SQLSelectBuilder) -> SQLSelectBuilder {
+        var select = select
+        let sorts = query.sort.isEmpty ? [(field: LeadQuery.SortField.dateCreated, descending: true)] : query.sort
+        for sort in sorts {
+            select = select.orderBy(
+                SQLColumn(sort.field == .name ? "name" : sort.field.rawValue, table: "leads"),
+                sort.descending ? SQLDirection.descending : SQLDirection.ascending
+            )
+        }
+        return select.orderBy(SQLColumn("id", table: "leads"), sorts.last?.descending == true ? SQLDirection.descending : SQLDirection.ascending)
+    }
+
+    static func sqlOperator(_ comparison: LeadQuery.Comparison) -> SQLBinaryOperator {
+        switch comparison {
+        case .greater: return .greaterThan
+        case .greaterOrEqual: return .greaterThanOrEqual
+        case .less: return .lessThan
+        case .lessOrEqual: return .lessThanOrEqual
+        case .equal: return .equal
+        }
+    }
+
+    /// `%` and `_` match literally.
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+    }
+}

@@ -1,0 +1,138 @@
+/// A contact of a lead (close-api.md §6).
+public struct Contact: Sendable, Equatable, JSONRepresentable {
+    public var id: String
+    public var organizationID: String
+    public var leadID: String
+    public var name: String
+    public var title: String
+    public var emails: [Email]
+    public var phones: [Phone]
+    public var urls: [URLEntry]
+    public var createdBy: String?
+    public var updatedBy: String?
+    public var dateCreated: CloseTimestamp
+    public var dateUpdated: CloseTimestamp
+
+    public struct Email: Sendable, Equatable {
+        public var type: String
+        public var email: String
+        public var isUnsubscribed: Bool
+
+        public init(type: String, email: String, isUnsubscribed: Bool = false) {
+            self.type = type
+            self.email = email
+            self.isUnsubscribed = isUnsubscribed
+        }
+
+        public var jsonValue: JSONValue {
+            .object([("type", .string(type)), ("email", .string(email)), ("is_unsubscribed", .bool(isUnsubscribed))])
+        }
+    }
+
+    public struct Phone: Sendable, Equatable {
+        public var type: String
+        /// E.164 where the number allows it.
+        public var phone: String
+
+        public init(type: String, phone: String) {
+            self.type = type
+            self.phone = phone
+        }
+
+        public var jsonValue: JSONValue {
+            .object([
+                ("type", .string(type)), ("phone", .string(phone)),
+                ("phone_formatted", .string(PhoneNumber.formatted(phone))), ("country", .string(PhoneNumber.country(phone))),
+            ])
+        }
+    }
+
+    public struct URLEntry: Sendable, Equatable {
+        public var type: String
+        public var url: String
+
+        public init(type: String, url: String) {
+            self.type = type
+            self.url = url
+        }
+
+        public var jsonValue: JSONValue { .object([("type", .string(type)), ("url", .string(url))]) }
+    }
+
+    public init(
+        id: String, organizationID: String, leadID: String, name: String, title: String, emails: [Email],
+        phones: [Phone], urls: [URLEntry], createdBy: String?, updatedBy: String?, dateCreated: CloseTimestamp,
+        dateUpdated: CloseTimestamp
+    ) {
+        self.id = id
+        self.organizationID = organizationID
+        self.leadID = leadID
+        self.name = name
+        self.title = title
+        self.emails = emails
+        self.phones = phones
+        self.urls = urls
+        self.createdBy = createdBy
+        self.updatedBy = updatedBy
+        self.dateCreated = dateCreated
+        self.dateUpdated = dateUpdated
+    }
+
+    /// The name, or the first email or phone when there is no name.
+    public var displayName: String {
+        if !name.isEmpty { return name }
+        return emails.first?.email ?? phones.first?.phone ?? ""
+    }
+
+    public var jsonValue: JSONValue {
+        .object([
+            ("id", .string(id)), ("lead_id", .string(leadID)), ("organization_id", .string(organizationID)),
+            ("name", .string(name)), ("display_name", .string(displayName)), ("title", .string(title)),
+            ("emails", .array(emails.map(\.jsonValue))), ("phones", .array(phones.map(\.jsonValue))),
+            ("urls", .array(urls.map(\.jsonValue))), ("integration_links", .array([])), ("timezone", .null),
+            ("created_by", .string(createdBy)), ("updated_by", .string(updatedBy)),
+            ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
+        ])
+    }
+}
+
+/// Phone numbers as Close shows them: stored in E.164 (`+15555550100`) when the digits allow it.
+public enum PhoneNumber {
+    /// `+` and digits only; ten digits without a country code are taken as North American (+1).
+    public static func normalized(_ text: String) -> String {
+        let digits = text.filter(\.isNumber)
+        if text.trimmingCharacters(in: .whitespaces).hasPrefix("+") { return "+" + digits }
+        if digits.count == 10 { return "+1" + digits }
+        if digits.count == 11, digits.hasPrefix("1") { return "+" + digits }
+        return digits.isEmpty ? text : "+" + digits
+    }
+
+    /// `+1 555-555-0100` for North American numbers; the E.164 form otherwise.
+    public static func formatted(_ phone: String) -> String {
+        let digits = Array(phone.dropFirst())
+        guard phone.hasPrefix("+1"), digits.count == 11 else { return phone }
+        return "+1 \(String(digits[1...3]))-\(String(digits[4...6]))-\(String(digits[7...10]))"
+    }
+
+    /// The country code's country where it is unambiguous, else nil.
+    public static func country(_ phone: String) -> String? {
+        if phone.hasPrefix("+1") { return "US" }
+        if phone.hasPrefix("+44") { return "GB" }
+        if phone.hasPrefix("+49") { return "DE" }
+        if phone.hasPrefix("+33") { return "FR" }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> Substring {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return text
+    }
+}
+
+extension Set where Element == Character {
+    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
+}

@@ -1,0 +1,78 @@
+import ClosrCore
+import ClosrModel
+import Hummingbird
+
+/// `/opportunity/` and `/opportunity/{id}/` (close-api.md §7), with the list's filters and aggregates.
+struct OpportunityController {
+    let opportunities: OpportunityService
+    let maxBodyBytes: Int
+
+    func addRoutes(to routes: CloseRoutes) {
+        routes.on("opportunity", .get) { request, context in
+            let principal = try context.requirePrincipal()
+            let list = try ListQuery(request)
+            let (items, total, aggregates) = try await opportunities.list(try Self.filter(request), skip: list.skip, limit: list.limit, in: principal.scope)
+            guard case .object(var members) = list.page(items, total: total), let extra = aggregates.objectMembers else {
+                return JSONResponse.make(list.page(items, total: total))
+            }
+            members.append(contentsOf: extra)
+            return JSONResponse.make(FieldSelection(request).page(.object(members)))
+        }
+        routes.on("opportunity", .post) { request, context in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
+            let opportunity = try await opportunities.create(body, principal: principal, origin: context.origin(of: request))
+            return JSONResponse.make(FieldSelection(request).apply(opportunity.jsonValue))
+        }
+        routes.on("opportunity/:id", .get) { request, context in
+            let principal = try context.requirePrincipal()
+            let opportunity = try await opportunities.get(id: try context.parameters.require("id"), in: principal.scope)
+            return JSONResponse.make(FieldSelection(request).apply(opportunity.jsonValue))
+        }
+        routes.on("opportunity/:id", .put) { request, context in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
+            let opportunity = try await opportunities.update(id: try context.parameters.require("id"), body, principal: principal, origin: context.origin(of: request))
+            return JSONResponse.make(FieldSelection(request).apply(opportunity.jsonValue))
+        }
+        routes.on("opportunity/:id", .delete) { request, context in
+            let principal = try context.requirePrincipal()
+            try await opportunities.delete(id: try context.parameters.require("id"), principal: principal, origin: context.origin(of: request))
+            return JSONResponse.make(.object([]))
+        }
+    }
+
+    static func filter(_ request: Request) throws -> OpportunityService.Filter {
+        let query = request.uri.queryParameters
+        func value(_ name: String) -> String? { query[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        func list(_ name: String) -> [String]? {
+            if let many = value(name + "__in") { return many.split(separator: ",").map(String.init) }
+            return value(name).map { [$0] }
+        }
+        var filter = OpportunityService.Filter()
+        filter.leadID = value("lead_id")
+        filter.userIDs = list("user_id")
+        filter.statusIDs = list("status_id")
+        filter.statusTypes = list("status_type")
+        filter.statusLabels = list("status_label")
+        filter.valuePeriods = list("value_period")
+        for column in ["date_won", "date_created", "date_updated"] {
+            for comparison in ["gt", "gte", "lt", "lte"] {
+                guard let text = value("\(column)__\(comparison)") else { continue }
+                guard CloseTimestamp(parsing: text) != nil else {
+                    throw CloseError.badRequest("\(column)__\(comparison) must be an ISO 8601 date or datetime")
+                }
+                filter.dateRanges.append((column, comparison, text))
+            }
+        }
+        for field in (value("_order_by") ?? "").split(separator: ",") {
+            let descending = field.hasPrefix("-")
+            let column = String(descending ? field.dropFirst() : field)
+            guard OpportunityService.orderableColumns.contains(column) else {
+                throw CloseError.badRequest("Cannot order opportunities by '\(column)'")
+            }
+            filter.orderBy.append((column, descending))
+        }
+        return filter
+    }
+}

@@ -1,0 +1,29 @@
+import ClosrModel
+import Foundation
+import Hummingbird
+
+/// `_fields=id,name,contacts`: responses keep exactly those top-level keys of each object
+/// (close-api.md §1.6), on single objects and on every item of a list's `data`.
+struct FieldSelection {
+    let fields: Set<String>?
+
+    init(_ request: Request) {
+        let text = request.uri.queryParameters["_fields"].map(String.init) ?? ""
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        fields = names.isEmpty ? nil : Set(names)
+    }
+
+    func apply(_ value: JSONValue) -> JSONValue {
+        guard let fields, let members = value.objectMembers else { return value }
+        return .object(members.filter { fields.contains($0.0) })
+    }
+
+    /// A list envelope with each item of `data` narrowed.
+    func page(_ envelope: JSONValue) -> JSONValue {
+        guard fields != nil, let members = envelope.objectMembers else { return envelope }
+        return .object(members.map { key, value in
+            guard key == "data", case .array(let items) = value else { return (key, value) }
+            return (key, .array(items.map(apply)))
+        })
+    }
+}
