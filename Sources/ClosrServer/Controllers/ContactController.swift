@@ -11,7 +11,7 @@ struct ContactController {
         routes.on("contact", .get) { request, context in
             let principal = try context.requirePrincipal()
             let list = try ListQuery(request)
-            let leadID = request.uri.queryParameters["lead_id"].map(String.init)
+            let leadID = QueryParameters(request).nonEmpty("lead_id")
             let (contacts, total) = try await contacts.list(leadID: leadID, skip: list.skip, limit: list.limit, in: principal.scope)
             return JSONResponse.make(FieldSelection(request).page(list.page(contacts, total: total)))
         }

@@ -24,9 +24,9 @@ struct EventController {
     }
 
     static func filter(_ request: Request) throws -> EventLog.Filter {
-        let query = request.uri.queryParameters
+        let query = QueryParameters(request)
         var filter = EventLog.Filter()
-        let text = { (name: String) -> String? in query[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let text = { (name: String) -> String? in query.nonEmpty(name) }
         filter.objectType = text("object_type")
         filter.objectID = text("object_id")
         filter.action = text("action")

@@ -43,8 +43,8 @@ struct OpportunityController {
     }
 
     static func filter(_ request: Request) throws -> OpportunityService.Filter {
-        let query = request.uri.queryParameters
-        func value(_ name: String) -> String? { query[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let query = QueryParameters(request)
+        func value(_ name: String) -> String? { query.nonEmpty(name) }
         func list(_ name: String) -> [String]? {
             if let many = value(name + "__in") { return many.split(separator: ",").map(String.init) }
             return value(name).map { [$0] }

@@ -8,7 +8,7 @@ struct FieldSelection {
     let fields: Set<String>?
 
     init(_ request: Request) {
-        let text = request.uri.queryParameters["_fields"].map(String.init) ?? ""
+        let text = QueryParameters(request)["_fields"] ?? ""
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         fields = names.isEmpty ? nil : Set(names)
     }

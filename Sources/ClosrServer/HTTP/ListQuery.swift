@@ -10,12 +10,12 @@ struct ListQuery {
     let limit: Int
 
     init(_ request: Request, defaultLimit: Int = 100, maxLimit: Int = 1000) throws {
-        let query = request.uri.queryParameters
+        let query = QueryParameters(request)
         skip = try Self.integer(query["_skip"], name: "_skip", minimum: 0) ?? 0
         limit = min(try Self.integer(query["_limit"], name: "_limit", minimum: 1) ?? defaultLimit, maxLimit)
     }
 
-    private static func integer(_ text: Substring?, name: String, minimum: Int) throws -> Int? {
+    private static func integer(_ text: String?, name: String, minimum: Int) throws -> Int? {
         guard let text, !text.isEmpty else { return nil }
         guard let value = Int(text), value >= minimum else {
             throw CloseError.badRequest("\(name) must be a whole number of at least \(minimum)")

@@ -1,0 +1,71 @@
+"""Starts real `closr serve` processes for the compatibility suites.
+
+Each server gets a temporary SQLite database and a free port on 127.0.0.1; its first-start API key is
+read from stdout, exactly as an operator would. CLOSR_BIN names the built `closr` executable.
+"""
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+
+class ClosrServer:
+    def __init__(self, *extra_args):
+        binary = os.environ.get("CLOSR_BIN")
+        assert binary and os.path.exists(binary), "set CLOSR_BIN to the built closr executable"
+        self.folder = tempfile.TemporaryDirectory(prefix="closr-compat-")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.stdout = open(os.path.join(self.folder.name, "stdout"), "w+")
+        self.stderr = open(os.path.join(self.folder.name, "stderr"), "w+")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--port", str(self.port), "--database",
+             f"sqlite:{self.folder.name}/closr.sqlite", *extra_args],
+            stdout=self.stdout, stderr=self.stderr,
+        )
+        self.base_url = f"http://127.0.0.1:{self.port}/api/v1/"
+        self.api_key = self._wait_for_key()
+
+    def _wait_for_key(self):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            self.stdout.seek(0)
+            match = re.search(r"^API key: (closr_\S+)$", self.stdout.read(), re.MULTILINE)
+            if match:
+                try:
+                    requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
+                    return match.group(1)
+                except requests.ConnectionError:
+                    pass
+            assert self.process.poll() is None, self.log()
+            time.sleep(0.1)
+        raise AssertionError("closr serve did not start: " + self.log())
+
+    def log(self):
+        self.stderr.seek(0)
+        return self.stderr.read()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.folder.cleanup()
+
+
+@pytest.fixture(scope="session")
+def server():
+    running = ClosrServer("--rate-limit", "off")
+    yield running
+    running.stop()
+
+
+@pytest.fixture()
+def rate_limited_server():
+    running = ClosrServer("--rate-limit", "3/1")
+    yield running
+    running.stop()
