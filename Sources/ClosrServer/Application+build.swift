@@ -21,6 +21,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     }
     let api = CloseRoutes(group: authenticated)
     MeController(organizations: services.organizations).addRoutes(to: api)
+    UserController(organizations: services.organizations).addRoutes(to: api)
     OrganizationController(organizations: services.organizations, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     APIKeyController(apiKeys: services.apiKeys, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     EventController(events: services.events).addRoutes(to: api)

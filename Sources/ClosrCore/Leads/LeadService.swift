@@ -22,7 +22,9 @@ public struct LeadService: Sendable {
                 continue
             }
             contacts.append(ContactInput(&nested, prefix: "contacts.\(index)."))
-            for (field, message) in nested.fieldErrors { reader.fail("contacts.\(index).\(field)", message) }
+            for (field, message) in nested.fieldErrors {
+                reader.fail(field.hasPrefix("contacts.") ? field : "contacts.\(index).\(field)", message)
+            }
         }
         try reader.validate()
         let now = CloseTimestamp.now()

@@ -47,6 +47,19 @@ public struct OrganizationService: Sendable {
         return Me(user: userRow.user, organizations: organizations, memberships: memberships)
     }
 
+    /// The active members of the principal's organization as users, by last then first name.
+    public func users(for principal: Principal) async throws -> [User] {
+        let rows = try await principal.scope.read { db in
+            try await db.select(from: .memberships)
+                .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("users")))
+                .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("user_id", table: "memberships"))
+                .where(SQLColumn("date_deactivated", table: "memberships"), .is, SQLLiteral.null)
+                .orderBy(SQLColumn("last_name", table: "users")).orderBy(SQLColumn("first_name", table: "users"))
+                .all(decoding: UserRow.self, with: rowDecoder)
+        }
+        return rows.map(\.user)
+    }
+
     /// The organization `id` if it is the principal's own; 404 for any other, existing or not.
     public func organization(id: String, for principal: Principal) async throws -> Organization {
         guard id == principal.organizationID else { throw CloseError.notFound("Organization not found") }
