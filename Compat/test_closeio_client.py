@@ -135,3 +135,16 @@ def test_the_client_waits_out_429_and_retries(rate_limited_server):
         assert api.get("me")["id"].startswith("user_")
     # 8 requests at 3 a second cannot all fit in one window: the client slept through 429s.
     assert time.time() - started >= 1.0
+
+
+def test_custom_fields_as_the_closeio_readme_uses_them(api):
+    field = api.post("custom_field/lead", {"name": "Sector", "type": "choices", "choices": ["Software", "Hardware"]})
+    assert field["id"] in [item["id"] for item in api.get("custom_fields/lead")["data"]]
+    lead = api.post("lead", {"name": "Custom Co", "custom." + field["id"]: "Software"})
+    assert lead["custom." + field["id"]] == "Software"
+    found = api.get("lead", params={"query": 'name:"Custom Co"', "_fields": "id,custom"})
+    assert found["data"][0]["custom"] == {"Sector": "Software"}
+    with pytest.raises(ValidationError) as raised:
+        api.put("lead/" + lead["id"], {"custom." + field["id"]: "Furniture"})
+    assert "custom." + field["id"] in raised.value.field_errors
+    api.delete("custom_field/lead/" + field["id"])

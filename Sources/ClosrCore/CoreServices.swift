@@ -12,6 +12,7 @@ public struct CoreServices: Sendable {
     public let leads = LeadService()
     public let contacts = ContactService()
     public let opportunities = OpportunityService()
+    public let customFields = CustomFieldService()
 
     public init(store: any Store) {
         self.store = store

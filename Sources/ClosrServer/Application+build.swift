@@ -29,6 +29,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     LeadController(leads: services.leads, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     ContactController(contacts: services.contacts, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     OpportunityController(opportunities: services.opportunities, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    CustomFieldController(customFields: services.customFields, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     api.finish()
 
     return Application(

@@ -54,7 +54,7 @@ import Testing
             let oldID = try #require(original.json["id"] as? String)
             let oldSecret = try #require(original.json["key"] as? String)
 
-            let rotated = try await client.json(.post, "/api/v1/api_key/\(oldID)/rotate/", key: admin, #"{"grace_period_seconds": 1}"#)
+            let rotated = try await client.json(.post, "/api/v1/api_key/\(oldID)/rotate/", key: admin, #"{"grace_period_seconds": 3}"#)
             #expect(rotated.status == .ok)
             let newSecret = try #require(rotated.json["key"] as? String)
             let newID = try #require(rotated.json["id"] as? String)
@@ -69,7 +69,8 @@ import Testing
             // Within the grace period both keys work; after it, only the new one.
             #expect(try await client.json(.get, "/api/v1/me/", key: oldSecret).status == .ok)
             #expect(try await client.json(.get, "/api/v1/me/", key: newSecret).status == .ok)
-            try await Task.sleep(for: .milliseconds(1200))
+            let graceEnd = try #require((old.json["expires_at"] as? String).flatMap(CloseTimestamp.init(parsing:)))
+            try await Task.sleep(for: .milliseconds(Int((graceEnd.microseconds - CloseTimestamp.now().microseconds) / 1000) + 100))
             let expired = try await client.json(.get, "/api/v1/me/", key: oldSecret)
             #expect(expired.status == .unauthorized)
             #expect(expired.json["error"] as? String == "API key expired")

@@ -74,7 +74,7 @@ import Testing
     @Test func anExpiredKeyIsRefusedSayingSo() async throws {
         let env = try await TestEnvironment.make()
         let scope = OrgScope(organizationID: env.organizationID, store: env.store)
-        let soon = CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + 300_000)
+        let soon = CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + 2_000_000)
         let created = try await env.services.apiKeys.create(
             in: scope, userID: env.bootstrapKey.key.userID, label: "short-lived", expiresAt: soon,
             origin: RequestOrigin(userID: env.bootstrapKey.key.userID)
@@ -82,7 +82,7 @@ import Testing
         try await env.withApp { client in
             let fresh = try await client.execute(uri: "/api/v1/me/", method: .get, headers: Credential.bearer(created.secret))
             #expect(fresh.status == .ok)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(until: .now + .milliseconds(Int((soon.microseconds - CloseTimestamp.now().microseconds) / 1000) + 100))
             let expired = try await client.execute(uri: "/api/v1/me/", method: .get, headers: Credential.bearer(created.secret))
             #expect(expired.status == .unauthorized)
             #expect(expired.json["error"] as? String == "API key expired")

@@ -36,32 +36,25 @@ public final class LastUsedRecorder: Sendable {
     }
 
     /// Writes every pending use in one transaction, each through its organization's scope. A use older
-    /// than the stored one (written by another server node) does not overwrite it.
+    /// than the stored one (written by another server node) does not overwrite it. Uses stay pending
+    /// until the write has committed, so a list read in between still sees them.
     public func flush() async throws {
-        let batch = pending.withLock { pending in
-            let batch = pending
-            pending.removeAll()
-            return batch
-        }
+        let batch = pending.withLock { $0 }
         guard !batch.isEmpty else { return }
-        do {
-            try await store.transaction { sql in
-                for use in batch.values {
-                    try await TenantDatabase(organizationID: use.organizationID, sql: sql).update(.apiKeys)
-                        .set("last_used_at", to: use.date.microseconds)
-                        .set("last_used_ip", to: use.ip)
-                        .set("last_used_user_agent", to: use.userAgent)
-                        .where("id", .equal, use.keyID)
-                        .where { $0.where("last_used_at", .is, SQLLiteral.null).orWhere("last_used_at", .lessThan, use.date.microseconds) }
-                        .run()
-                }
+        try await store.transaction { sql in
+            for use in batch.values {
+                try await TenantDatabase(organizationID: use.organizationID, sql: sql).update(.apiKeys)
+                    .set("last_used_at", to: use.date.microseconds)
+                    .set("last_used_ip", to: use.ip)
+                    .set("last_used_user_agent", to: use.userAgent)
+                    .where("id", .equal, use.keyID)
+                    .where { $0.where("last_used_at", .is, SQLLiteral.null).orWhere("last_used_at", .lessThan, use.date.microseconds) }
+                    .run()
             }
-        } catch {
-            // Put the uses back so the next flush retries them, unless a newer use has arrived.
-            pending.withLock { pending in
-                for (digest, use) in batch where pending[digest] == nil { pending[digest] = use }
-            }
-            throw error
+        }
+        // Forget what was written, unless a newer use arrived meanwhile.
+        pending.withLock { pending in
+            for (digest, use) in batch where pending[digest]?.date == use.date { pending[digest] = nil }
         }
     }
 }

@@ -11,6 +11,7 @@ public struct ContactService: Sendable {
         var reader = try BodyReader(body)
         let leadID = reader.string("lead_id")
         let input = ContactInput(&reader)
+        let custom = CustomValueInput(reader)
         try reader.validate()
         let now = CloseTimestamp.now()
         let id = ClosrID.make(.contact)
@@ -31,7 +32,12 @@ public struct ContactService: Sendable {
                 owner = newLead
             }
             let lead = owner ?? ""
-            try await db.insert(into: .contacts, input.insertColumns(id: id, leadID: lead, userID: principal.userID, now: now)).run()
+            var columns = input.insertColumns(id: id, leadID: lead, userID: principal.userID, now: now)
+            if !custom.isEmpty {
+                let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("contact", in: db), in: db)
+                columns[columns.firstIndex { $0.column == "custom" }!].value = CustomValueInput.text(values)
+            }
+            try await db.insert(into: .contacts, columns).run()
             let contact = try await Self.contact(id: id, in: db)
             try await EventLog.record(in: db, objectType: "contact", objectID: id, leadID: lead, action: "created", data: contact.jsonValue, origin: origin, at: now)
             return contact
@@ -53,7 +59,8 @@ public struct ContactService: Sendable {
             }
             let rows = try await select.orderBy("date_created").orderBy("id").offset(skip).limit(limit)
                 .all(decoding: ContactRow.self, with: crmDecoder)
-            return (rows.map(\.contact), try await count.first(decodingColumn: "n", as: Int.self) ?? 0)
+            let fields = try await CustomFieldService.fields("contact", in: db)
+            return (rows.map { $0.contact(fields: fields) }, try await count.first(decodingColumn: "n", as: Int.self) ?? 0)
         }
     }
 
@@ -61,6 +68,7 @@ public struct ContactService: Sendable {
     public func update(id: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Contact {
         var reader = try BodyReader(body)
         let input = ContactInput(&reader)
+        let custom = CustomValueInput(reader)
         try reader.validate()
         var changes: [(String, any Encodable & Sendable)] = []
         if let name = input.name ?? (reader.has("name") ? "" : nil) { changes.append(("name", name)) }
@@ -72,6 +80,13 @@ public struct ContactService: Sendable {
         let now = CloseTimestamp.now()
         return try await principal.scope.write { db in
             let before = try await Self.contact(id: id, in: db)
+            var fieldChanges = fieldChanges
+            if !custom.isEmpty {
+                let stored = try await db.select(from: .contacts).column("custom").where("id", .equal, id)
+                    .first(decodingColumn: "custom", as: String.self) ?? "{}"
+                let values = try await custom.applied(to: CustomValueInput.stored(stored), fields: CustomFieldService.fields("contact", in: db), in: db)
+                fieldChanges.append(("custom", CustomValueInput.text(values)))
+            }
             guard !fieldChanges.isEmpty else { return before }
             var update = db.update(.contacts).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
             for (column, value) in fieldChanges { update = update.set(column, to: value) }
@@ -101,6 +116,6 @@ public struct ContactService: Sendable {
         guard let row = try await db.select(from: .contacts).column("*").where("id", .equal, id)
             .first(decoding: ContactRow.self, with: crmDecoder)
         else { throw CloseError.notFound("Contact not found") }
-        return row.contact
+        return row.contact(fields: try await CustomFieldService.fields("contact", in: db))
     }
 }

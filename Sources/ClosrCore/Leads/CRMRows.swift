@@ -12,6 +12,7 @@ struct LeadRow: Decodable, Sendable {
     let url: String?
     let statusId: String
     let addresses: String
+    let custom: String
     let createdBy: String?
     let updatedBy: String?
     let dateCreated: Int64
@@ -27,13 +28,15 @@ struct ContactRow: Decodable, Sendable {
     let emails: String
     let phones: String
     let urls: String
+    let custom: String
     let createdBy: String?
     let updatedBy: String?
     let dateCreated: Int64
     let dateUpdated: Int64
 
-    var contact: Contact {
-        Contact(
+    /// The contact, with its custom values in the order of `fields` (contact custom fields).
+    func contact(fields: [CustomField] = []) -> Contact {
+        var contact = Contact(
             id: id, organizationID: organizationId, leadID: leadId, name: name, title: title,
             emails: JSONColumn.objects(emails).map {
                 Contact.Email(type: $0["type"]?.text ?? "office", email: $0["email"]?.text ?? "",
@@ -44,6 +47,8 @@ struct ContactRow: Decodable, Sendable {
             createdBy: createdBy, updatedBy: updatedBy, dateCreated: CloseTimestamp(microseconds: dateCreated),
             dateUpdated: CloseTimestamp(microseconds: dateUpdated)
         )
+        contact.custom = CustomValueInput.values(custom, fields: fields)
+        return contact
     }
 }
 
@@ -60,6 +65,7 @@ struct OpportunityRow: Decodable, Sendable {
     let dateWon: String?
     let userId: String?
     let contactId: String?
+    let custom: String
     let createdBy: String?
     let updatedBy: String?
     let dateCreated: Int64
@@ -94,6 +100,8 @@ struct CRMDirectory: Sendable {
     let statuses: [String: Status]
     let pipelines: [String: String]
     let userNames: [String: String]
+    /// Custom field definitions by object type (`lead`, `contact`, `opportunity`).
+    let customFields: [String: [CustomField]]
 
     static func load(_ db: TenantDatabase) async throws -> CRMDirectory {
         var statuses: [String: Status] = [:]
@@ -108,14 +116,19 @@ struct CRMDirectory: Sendable {
         for row in try await MembershipRow.select(db.select(from: .memberships)).all(decoding: MembershipRow.self, with: rowDecoder) {
             userNames[row.userId] = row.membership.userFullName
         }
-        return CRMDirectory(statuses: statuses, pipelines: pipelines, userNames: userNames)
+        let fields = try await db.select(from: .customFields).column("*").orderBy("date_created").orderBy("id")
+            .all(decoding: CustomFieldService.Row.self, with: crmDecoder).map(\.field)
+        return CRMDirectory(
+            statuses: statuses, pipelines: pipelines, userNames: userNames,
+            customFields: Dictionary(grouping: fields, by: \.objectType)
+        )
     }
 
     func name(_ userID: String?) -> String? { userID.flatMap { userNames[$0] } }
 
     func opportunity(_ row: OpportunityRow, leadName: String, contactName: String?) -> Opportunity {
         let status = statuses[row.statusId]
-        return Opportunity(
+        var opportunity = Opportunity(
             id: row.id, organizationID: row.organizationId, leadID: row.leadId, leadName: leadName,
             statusID: row.statusId, statusLabel: status?.label ?? "", statusType: status?.type ?? "active",
             pipelineID: status?.pipelineID, pipelineName: status?.pipelineID.flatMap { pipelines[$0] },
@@ -125,6 +138,8 @@ struct CRMDirectory: Sendable {
             updatedBy: row.updatedBy, updatedByName: name(row.updatedBy),
             dateCreated: CloseTimestamp(microseconds: row.dateCreated), dateUpdated: CloseTimestamp(microseconds: row.dateUpdated)
         )
+        opportunity.custom = CustomValueInput.values(row.custom, fields: customFields["opportunity"] ?? [])
+        return opportunity
     }
 
     /// Leads with their contacts and opportunities, in the order of `rows`.
@@ -133,7 +148,7 @@ struct CRMDirectory: Sendable {
         let ids = rows.map(\.id)
         let contacts = try await db.select(from: .contacts).column("*").where("lead_id", .in, ids)
             .orderBy("date_created").orderBy("id")
-            .all(decoding: ContactRow.self, with: crmDecoder).map(\.contact)
+            .all(decoding: ContactRow.self, with: crmDecoder).map { $0.contact(fields: customFields["contact"] ?? []) }
         let opportunities = try await db.select(from: .opportunities).column("*").where("lead_id", .in, ids)
             .orderBy("date_created").orderBy("id")
             .all(decoding: OpportunityRow.self, with: crmDecoder)
@@ -149,6 +164,7 @@ struct CRMDirectory: Sendable {
                 updatedByName: name(row.updatedBy), dateCreated: CloseTimestamp(microseconds: row.dateCreated),
                 dateUpdated: CloseTimestamp(microseconds: row.dateUpdated)
             )
+            lead.custom = CustomValueInput.values(row.custom, fields: customFields["lead"] ?? [])
             lead.opportunities = (opportunitiesByLead[row.id] ?? []).map {
                 opportunity($0, leadName: lead.displayName, contactName: $0.contactId.flatMap { contactNames[$0] })
             }

@@ -26,15 +26,17 @@ public struct LeadService: Sendable {
                 reader.fail(field.hasPrefix("contacts.") ? field : "contacts.\(index).\(field)", message)
             }
         }
+        let custom = CustomValueInput(reader)
         try reader.validate()
         let now = CloseTimestamp.now()
         let id = ClosrID.make(.lead)
         let newContacts = contacts
         return try await principal.scope.write { db in
             let status = try await Self.resolveStatus(id: statusID, label: statusLabel, in: db)
+            let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("lead", in: db), in: db)
             try await db.insert(into: .leads, [
                 ("id", id), ("name", name), ("description", description), ("url", url), ("status_id", status),
-                ("addresses", JSONColumn.text(.array(addresses ?? []))), ("custom", "{}"),
+                ("addresses", JSONColumn.text(.array(addresses ?? []))), ("custom", CustomValueInput.text(values)),
                 ("created_by", principal.userID), ("updated_by", principal.userID),
                 ("date_created", now.microseconds), ("date_updated", now.microseconds),
             ]).run()
@@ -85,6 +87,7 @@ public struct LeadService: Sendable {
         }
         let statusID = reader.string("status_id")
         let statusLabel = reader.string("status")
+        let custom = CustomValueInput(reader)
         try reader.validate()
         let now = CloseTimestamp.now()
         let fieldChanges = changes
@@ -96,6 +99,13 @@ public struct LeadService: Sendable {
             if statusID != nil || statusLabel != nil {
                 changes.append(("status_id", try await Self.resolveStatus(id: statusID, label: statusLabel, in: db)))
                 changed.append("status_id")
+            }
+            if !custom.isEmpty {
+                let stored = try await db.select(from: .leads).column("custom").where("id", .equal, id)
+                    .first(decodingColumn: "custom", as: String.self) ?? "{}"
+                let values = try await custom.applied(to: CustomValueInput.stored(stored), fields: CustomFieldService.fields("lead", in: db), in: db)
+                changes.append(("custom", CustomValueInput.text(values)))
+                changed.append("custom")
             }
             guard !changes.isEmpty else { return before }
             var update = db.update(.leads).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)

@@ -56,6 +56,7 @@ public struct OpportunityService: Sendable {
     public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Opportunity {
         var reader = try BodyReader(body)
         let input = Input(&reader)
+        let custom = CustomValueInput(reader)
         try reader.validate()
         let now = CloseTimestamp.now()
         let id = ClosrID.make(.opportunity)
@@ -92,6 +93,10 @@ public struct OpportunityService: Sendable {
             if status.type == "won", !input.values.contains(where: { $0.0 == "date_won" }) {
                 columns[columns.firstIndex { $0.column == "date_won" }!].value = Self.today()
             }
+            if !custom.isEmpty {
+                let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("opportunity", in: db), in: db)
+                columns[columns.firstIndex { $0.column == "custom" }!].value = CustomValueInput.text(values)
+            }
             try await Self.checkReferences(columns, in: db)
             try await db.insert(into: .opportunities, columns).run()
             let opportunity = try await Self.opportunity(id: id, in: db)
@@ -107,6 +112,7 @@ public struct OpportunityService: Sendable {
     public func update(id: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Opportunity {
         var reader = try BodyReader(body)
         let input = Input(&reader)
+        let custom = CustomValueInput(reader)
         try reader.validate()
         let now = CloseTimestamp.now()
         return try await principal.scope.write { db in
@@ -120,6 +126,12 @@ public struct OpportunityService: Sendable {
                 }
             }
             if input.leadID != nil { throw CloseError.validation(["lead_id": "An opportunity cannot move to another lead."]) }
+            if !custom.isEmpty {
+                let stored = try await db.select(from: .opportunities).column("custom").where("id", .equal, id)
+                    .first(decodingColumn: "custom", as: String.self) ?? "{}"
+                let values = try await custom.applied(to: CustomValueInput.stored(stored), fields: CustomFieldService.fields("opportunity", in: db), in: db)
+                changes.append(("custom", CustomValueInput.text(values)))
+            }
             guard !changes.isEmpty else { return before }
             try await Self.checkReferences(changes.map { (column: $0.0, value: $0.1) }, in: db)
             var update = db.update(.opportunities).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
@@ -240,7 +252,7 @@ public struct OpportunityService: Sendable {
         let contactIDs = Array(Set(rows.compactMap(\.contactId)))
         if !contactIDs.isEmpty {
             for row in try await db.select(from: .contacts).column("*").where("id", .in, contactIDs).all(decoding: ContactRow.self, with: crmDecoder) {
-                contactNames[row.id] = row.contact.displayName
+                contactNames[row.id] = row.contact().displayName
             }
         }
         return rows.map { directory.opportunity($0, leadName: leadNames[$0.leadId] ?? "", contactName: $0.contactId.flatMap { contactNames[$0] }) }

@@ -89,6 +89,29 @@ enum CRMSchema {
     }
 }
 
+extension CRMSchema {
+    /// Migration 5: custom field definitions; their values live in each object's `custom` column.
+    static func createCustomFields(_ db: any SQLDatabase) async throws {
+        try await db.create(table: "custom_fields")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("organization_id", type: .text, .notNull, .references("organizations", "id", onDelete: .cascade))
+            .column("object_type", type: .text, .notNull)
+            .column("name", type: .text, .notNull)
+            .column("description", type: .text)
+            .column("type", type: .text, .notNull)
+            .column("choices", type: .text, .notNull)
+            // 0 or 1: the same integer column in every dialect.
+            .column("accepts_multiple_values", type: .bigint, .notNull)
+            .column("created_by", type: .text)
+            .column("updated_by", type: .text)
+            .column("date_created", type: .bigint, .notNull)
+            .column("date_updated", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "custom_fields_organization_object").on("custom_fields")
+            .column("organization_id").column("object_type").run()
+    }
+}
+
 /// What a new Close organization starts with (close-api.md §8): lead statuses Potential, Bad Fit,
 /// Qualified, Customer; a pipeline "Sales" with Active, Won and Lost.
 enum DefaultStatuses {

@@ -9,4 +9,5 @@ public enum TenantTable: String, Sendable {
     case leads
     case contacts
     case opportunities
+    case customFields = "custom_fields"
 }

@@ -8,6 +8,7 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
     public var emails: [Email]
     public var phones: [Phone]
     public var urls: [URLEntry]
+    public var custom = CustomValues()
     public var createdBy: String?
     public var updatedBy: String?
     public var dateCreated: CloseTimestamp
@@ -92,7 +93,7 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
             ("urls", .array(urls.map(\.jsonValue))), ("integration_links", .array([])), ("timezone", .null),
             ("created_by", .string(createdBy)), ("updated_by", .string(updatedBy)),
             ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
-        ])
+        ] + custom.flatMembers)
     }
 }
 

@@ -10,6 +10,7 @@ public struct Lead: Sendable, Equatable, JSONRepresentable {
     public var addresses: [JSONValue]
     public var contacts: [Contact]
     public var opportunities: [Opportunity]
+    public var custom = CustomValues()
     public var createdBy: String?
     public var createdByName: String?
     public var updatedBy: String?
@@ -61,9 +62,9 @@ public struct Lead: Sendable, Equatable, JSONRepresentable {
             ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
             ("addresses", .array(addresses)), ("contacts", .array(contacts)),
             ("contact_ids", .array(contacts.map { .string($0.id) })), ("opportunities", .array(opportunities)),
-            ("tasks", .array([])), ("integration_links", .array([])), ("custom", .object([])),
+            ("tasks", .array([])), ("integration_links", .array([])), ("custom", custom.byName),
             ("primary_email", primaryEmail?.jsonValue ?? .null), ("primary_phone", primaryPhone?.jsonValue ?? .null),
             ("source", .null),
-        ])
+        ] + custom.flatMembers)
     }
 }

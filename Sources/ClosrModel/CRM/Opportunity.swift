@@ -20,6 +20,7 @@ public struct Opportunity: Sendable, Equatable, JSONRepresentable {
     public var note: String
     /// `YYYY-MM-DD`.
     public var dateWon: String?
+    public var custom = CustomValues()
     public var userID: String?
     public var userName: String?
     public var contactID: String?
@@ -89,7 +90,7 @@ public struct Opportunity: Sendable, Equatable, JSONRepresentable {
             ("updated_by", .string(updatedBy)), ("updated_by_name", .string(updatedByName)),
             ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
             ("integration_links", .array([])), ("attachments", .array([])),
-        ])
+        ] + custom.flatMembers)
     }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// `_fields=id,name,contacts`: responses keep exactly those top-level keys of each object
-/// (close-api.md §1.6), on single objects and on every item of a list's `data`.
+/// (close-api.md §1.6), on single objects and on every item of a list's `data`; `custom.<id>` keys
+/// select one custom value.
 struct FieldSelection {
     let fields: Set<String>?
 
@@ -13,9 +14,11 @@ struct FieldSelection {
         fields = names.isEmpty ? nil : Set(names)
     }
 
+    /// `custom` also keeps every flat `custom.<id>` key.
     func apply(_ value: JSONValue) -> JSONValue {
         guard let fields, let members = value.objectMembers else { return value }
-        return .object(members.filter { fields.contains($0.0) })
+        let allCustom = fields.contains("custom")
+        return .object(members.filter { fields.contains($0.0) || (allCustom && $0.0.hasPrefix("custom.")) })
     }
 
     /// A list envelope with each item of `data` narrowed.

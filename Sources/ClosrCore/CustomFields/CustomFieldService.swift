@@ -1,0 +1,146 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// Custom field definitions per object type (close-api.md §11). Deleting a field removes its values.
+public struct CustomFieldService: Sendable {
+    public static let objectTypes: Set<String> = ["lead", "contact", "opportunity"]
+
+    public init() {}
+
+    struct Row: Decodable, Sendable {
+        let id: String
+        let organizationId: String
+        let objectType: String
+        let name: String
+        let description: String?
+        let type: String
+        let choices: String
+        let acceptsMultipleValues: Int
+        let createdBy: String?
+        let updatedBy: String?
+        let dateCreated: Int64
+        let dateUpdated: Int64
+
+        var field: CustomField {
+            CustomField(
+                id: id, organizationID: organizationId, objectType: objectType, name: name, description: description,
+                type: CustomField.FieldType(rawValue: type) ?? .text,
+                choices: JSONColumn.objects(choices).compactMap(\.text), acceptsMultipleValues: acceptsMultipleValues != 0,
+                createdBy: createdBy, updatedBy: updatedBy, dateCreated: CloseTimestamp(microseconds: dateCreated),
+                dateUpdated: CloseTimestamp(microseconds: dateUpdated)
+            )
+        }
+    }
+
+    static func fields(_ objectType: String, in db: TenantDatabase) async throws -> [CustomField] {
+        try await db.select(from: .customFields).column("*").where("object_type", .equal, objectType)
+            .orderBy("date_created").orderBy("id")
+            .all(decoding: Row.self, with: crmDecoder).map(\.field)
+    }
+
+    public func list(_ objectType: String, in scope: OrgScope) async throws -> [CustomField] {
+        try await scope.read { db in try await Self.fields(objectType, in: db) }
+    }
+
+    public func get(_ objectType: String, id: String, in scope: OrgScope) async throws -> CustomField {
+        guard let field = try await list(objectType, in: scope).first(where: { $0.id == id }) else {
+            throw CloseError.notFound("Custom field not found")
+        }
+        return field
+    }
+
+    public func create(_ objectType: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> CustomField {
+        var reader = try BodyReader(body)
+        let name = (reader.string("name", maxLength: 200) ?? "").trimmingCharacters(in: .whitespaces)
+        if name.isEmpty { reader.fail("name", "This field is required.") }
+        let typeName = reader.string("type") ?? ""
+        let type = CustomField.FieldType(rawValue: typeName)
+        if type == nil {
+            reader.fail("type", "Use one of: \(CustomField.FieldType.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        let choices = Self.choices(&reader, required: type == .choices)
+        let multiple = reader.members["accepts_multiple_values"] == .bool(true)
+        let description = reader.string("description", maxLength: 2000)
+        try reader.validate()
+        let now = CloseTimestamp.now()
+        let field = CustomField(
+            id: Self.newID(), organizationID: principal.organizationID, objectType: objectType, name: name,
+            description: description, type: type ?? .text, choices: choices ?? [], acceptsMultipleValues: multiple,
+            createdBy: principal.userID, updatedBy: principal.userID, dateCreated: now, dateUpdated: now
+        )
+        try await principal.scope.write { db in
+            if try await Self.fields(objectType, in: db).contains(where: { $0.name.lowercased() == name.lowercased() }) {
+                throw CloseError.validation(["name": "A \(objectType) custom field is already named \"\(name)\"."])
+            }
+            try await db.insert(into: .customFields, [
+                ("id", field.id), ("object_type", objectType), ("name", name), ("description", description),
+                ("type", field.type.rawValue), ("choices", JSONColumn.text(.array(field.choices.map(JSONValue.string)))),
+                ("accepts_multiple_values", multiple ? 1 : 0), ("created_by", principal.userID),
+                ("updated_by", principal.userID), ("date_created", now.microseconds), ("date_updated", now.microseconds),
+            ]).run()
+            try await EventLog.record(in: db, objectType: "custom_field.\(objectType)", objectID: field.id, action: "created", data: field.jsonValue, origin: origin, at: now)
+        }
+        return field
+    }
+
+    /// Renames, re-describes, or changes the choices of a field.
+    public func update(_ objectType: String, id: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> CustomField {
+        var reader = try BodyReader(body)
+        var field = try await get(objectType, id: id, in: principal.scope)
+        if reader.has("name") {
+            let name = (reader.string("name", maxLength: 200) ?? "").trimmingCharacters(in: .whitespaces)
+            if name.isEmpty { reader.fail("name", "This field is required.") } else { field.name = name }
+        }
+        if reader.has("description") { field.description = reader.string("description", maxLength: 2000) }
+        if reader.has("choices"), let choices = Self.choices(&reader, required: field.type == .choices) { field.choices = choices }
+        if reader.has("type") { reader.fail("type", "Changing a field's type is not supported; create a new field.") }
+        try reader.validate()
+        let now = CloseTimestamp.now()
+        field.dateUpdated = now
+        field.updatedBy = principal.userID
+        let updated = field
+        try await principal.scope.write { db in
+            try await db.update(.customFields).set("name", to: updated.name).set("description", to: updated.description)
+                .set("choices", to: JSONColumn.text(.array(updated.choices.map(JSONValue.string))))
+                .set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
+                .where("id", .equal, id).run()
+            try await EventLog.record(in: db, objectType: "custom_field.\(objectType)", objectID: id, action: "updated", data: updated.jsonValue, origin: origin, at: now)
+        }
+        return updated
+    }
+
+    /// Deletes the field and removes its value from every object that has one.
+    public func delete(_ objectType: String, id: String, principal: Principal, origin: RequestOrigin) async throws {
+        let field = try await get(objectType, id: id, in: principal.scope)
+        let table: TenantTable = objectType == "lead" ? .leads : objectType == "contact" ? .contacts : .opportunities
+        try await principal.scope.write { db in
+            let rows = try await db.select(from: table).columns("id", "custom").where("custom", .like, "%\"\(id)\"%").all()
+            for row in rows {
+                var values = CustomValueInput.stored(try row.decode(column: "custom", as: String.self))
+                values[id] = nil
+                try await db.update(table).set("custom", to: CustomValueInput.text(values))
+                    .where("id", .equal, try row.decode(column: "id", as: String.self)).run()
+            }
+            try await db.delete(from: .customFields).where("id", .equal, id).run()
+            try await EventLog.record(in: db, objectType: "custom_field.\(objectType)", objectID: id, action: "deleted", data: nil, previousData: field.jsonValue, origin: origin)
+        }
+    }
+
+    static func choices(_ reader: inout BodyReader, required: Bool) -> [String]? {
+        guard let values = reader.array("choices") else {
+            if required { reader.fail("choices", "A choices field needs a list of choices.") }
+            return nil
+        }
+        let choices = values.compactMap(\.text)
+        if choices.count != values.count || (required && choices.isEmpty) {
+            reader.fail("choices", "Use a non-empty list of strings.")
+        }
+        return choices
+    }
+
+    /// `cf_` + 43 base62 characters, as long as Close's.
+    static func newID() -> String {
+        ClosrID.make(.customField) + String(ClosrID.make(.customField).dropFirst(3).prefix(21))
+    }
+}
