@@ -1,6 +1,7 @@
 import ClosrModel
 import Foundation
 import SQLKit
+import Synchronization
 
 /// Rows of the CRM tables, and the assembly of wire objects from them with the names Close inlines
 /// (status labels, pipeline names, user names).
@@ -103,7 +104,17 @@ struct CRMDirectory: Sendable {
     /// Custom field definitions by object type (`lead`, `contact`, `opportunity`).
     let customFields: [String: [CustomField]]
 
+    /// The directory, from a cache kept per organization while the account signal has not moved
+    /// (statuses, pipelines, members and custom fields all move it when they change).
     static func load(_ db: TenantDatabase) async throws -> CRMDirectory {
+        guard let signal = db.accountChanges?.current() else { return try await read(db) }
+        if let cached = CRMDirectoryCache.shared.directory(db.organizationID, signal: signal) { return cached }
+        let directory = try await read(db)
+        CRMDirectoryCache.shared.store(directory, for: db.organizationID, signal: signal)
+        return directory
+    }
+
+    private static func read(_ db: TenantDatabase) async throws -> CRMDirectory {
         var statuses: [String: Status] = [:]
         for status in try await StatusService.statuses(.lead, in: db) + StatusService.statuses(.opportunity, in: db) {
             statuses[status.id] = status
@@ -169,6 +180,27 @@ struct CRMDirectory: Sendable {
                 opportunity($0, leadName: lead.displayName, contactName: $0.contactId.flatMap { contactNames[$0] })
             }
             return lead
+        }
+    }
+}
+
+/// Recently read directories by organization, each valid for one value of the account signal.
+final class CRMDirectoryCache: Sendable {
+    static let shared = CRMDirectoryCache()
+
+    private let entries = Mutex<[String: (signal: UInt64, directory: CRMDirectory)]>([:])
+
+    func directory(_ organizationID: String, signal: UInt64) -> CRMDirectory? {
+        entries.withLock { entries in
+            guard let entry = entries[organizationID], entry.signal == signal else { return nil }
+            return entry.directory
+        }
+    }
+
+    func store(_ directory: CRMDirectory, for organizationID: String, signal: UInt64) {
+        entries.withLock { entries in
+            if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[organizationID] = (signal, directory)
         }
     }
 }

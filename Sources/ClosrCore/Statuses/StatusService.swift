@@ -159,6 +159,7 @@ public struct StatusService: Sendable {
     }
 
     public func createPipeline(name: String?, in scope: OrgScope, origin: RequestOrigin) async throws -> Pipeline {
+        defer { scope.store.accountChanges.announce() }
         let name = try Self.validLabel(name, field: "name")
         let now = CloseTimestamp.now()
         let pipeline = Pipeline(id: ClosrID.make(.pipeline), organizationID: scope.organizationID, name: name, statuses: [], dateCreated: now, dateUpdated: now)
@@ -175,6 +176,7 @@ public struct StatusService: Sendable {
     }
 
     public func renamePipeline(id: String, name: String?, in scope: OrgScope, origin: RequestOrigin) async throws -> Pipeline {
+        defer { scope.store.accountChanges.announce() }
         if let name {
             let name = try Self.validLabel(name, field: "name")
             try await scope.write { db in
@@ -194,6 +196,7 @@ public struct StatusService: Sendable {
 
     /// Deletes a pipeline that has no statuses left.
     public func deletePipeline(id: String, in scope: OrgScope, origin: RequestOrigin) async throws {
+        defer { scope.store.accountChanges.announce() }
         let pipeline = try await pipeline(id: id, in: scope)
         guard pipeline.statuses.isEmpty else {
             throw CloseError.badRequest("This pipeline still has statuses: delete or move them first.")

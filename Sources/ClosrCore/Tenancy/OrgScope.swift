@@ -12,8 +12,9 @@ public struct OrgScope: Sendable {
     /// Runs `body` with read access to this organization's rows.
     public func read<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID
+        let signal = store.accountChanges
         return try await store.read { sql in
-            try await body(TenantDatabase(organizationID: organizationID, sql: sql))
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql, accountChanges: signal))
         }
     }
 
@@ -21,6 +22,7 @@ public struct OrgScope: Sendable {
     public func write<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID
         return try await store.transaction { sql in
+            // Writes read configuration fresh: no cache inside a transaction.
             try await body(TenantDatabase(organizationID: organizationID, sql: sql))
         }
     }

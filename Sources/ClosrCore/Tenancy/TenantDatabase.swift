@@ -5,6 +5,8 @@ import SQLKit
 public struct TenantDatabase: Sendable {
     public let organizationID: String
     let sql: any SQLDatabase
+    /// The store's account signal, for caches of organization configuration; nil outside an OrgScope.
+    var accountChanges: (any ChangeSignal)? = nil
 
     /// `SELECT … FROM table WHERE table.organization_id = ?`.
     func select(from table: TenantTable) -> SQLSelectBuilder {
