@@ -41,12 +41,20 @@ import Testing
                         }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                // Revoke once the key is busy: every connection has completed requests with it.
+                let busyBy = ContinuousClock.now + .seconds(20)
+                while samples.withLock({ $0.filter { $0.status == .ok }.count }) < 200, ContinuousClock.now < busyBy {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 let revoke = try await client.json(.delete, "/api/v1/api_key/\(busyID)/", key: admin)
                 let now = ContinuousClock.now
                 #expect(revoke.status == .ok)
                 revokedAt.withLock { $0 = now }
-                stopAt.withLock { $0 = now + .milliseconds(700) }
+                // Keep the load on until plenty of requests have started after the revoke (or 20 s pass).
+                while samples.withLock({ $0.filter { $0.start > now }.count }) < 300, ContinuousClock.now < now + .seconds(20) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                stopAt.withLock { $0 = ContinuousClock.now }
                 try await group.waitForAll()
             }
 
