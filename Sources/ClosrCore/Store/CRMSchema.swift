@@ -112,6 +112,21 @@ extension CRMSchema {
     }
 }
 
+extension CRMSchema {
+    /// Migration 6: every list is ordered by a column and then the id (so pages never overlap); with the
+    /// id in the index, SQLite and PostgreSQL read a page straight from it instead of sorting every row.
+    static func createListIndexes(_ db: any SQLDatabase) async throws {
+        for name in ["leads_organization_created", "leads_organization_updated", "leads_organization_name"] {
+            try await db.drop(index: name).ifExists().run()
+        }
+        for (table, column) in [("leads", "date_created"), ("leads", "date_updated"), ("leads", "name"),
+                                ("contacts", "date_created"), ("opportunities", "date_created")] {
+            try await db.create(index: "\(table)_organization_\(column)_id").on(table)
+                .column("organization_id").column(column).column("id").run()
+        }
+    }
+}
+
 /// What a new Close organization starts with (close-api.md §8): lead statuses Potential, Bad Fit,
 /// Qualified, Customer; a pipeline "Sales" with Active, Won and Lost.
 enum DefaultStatuses {

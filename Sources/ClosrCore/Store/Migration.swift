@@ -16,6 +16,7 @@ enum Migrations {
         Migration(version: 3, name: "event log; api key rotation and expiry audit", apply: createEventsAndKeyLifecycle),
         Migration(version: 4, name: "statuses, pipelines, leads, contacts, opportunities", apply: CRMSchema.create),
         Migration(version: 5, name: "custom fields", apply: CRMSchema.createCustomFields),
+        Migration(version: 6, name: "list indexes ending in id", apply: CRMSchema.createListIndexes),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

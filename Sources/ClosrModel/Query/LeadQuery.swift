@@ -1,3 +1,5 @@
+import Foundation
+
 /// The lead search language of `GET /lead/?query=` (close-api.md §15.3), parsed into clauses that are
 /// all ANDed. This first version covers what real clients send: `name:`, `status:`, `email_address:`
 /// (or `email:`), `id:`, bare words, `date_created`/`date_updated` (or `created`/`updated`) with

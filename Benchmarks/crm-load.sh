@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# CRM core under load, on a release build (issue 5's figures). Seeds LEADS leads (default 1,000,000)
+# with 2 contacts and 1 opportunity each, then measures, each beside the trivial-route baseline of the
+# same run: GET /lead/{id}/, a page of 100 leads with contacts, a page deep in the list, creating a lead
+# with 2 contacts; and reports the server's peak resident memory and the database size per lead.
+#
+# Usage: Benchmarks/crm-load.sh [leads] [seconds-per-measurement]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LEADS=${1:-1000000}
+SECONDS_EACH=${2:-10}
+PORT=${CLOSR_BENCH_PORT:-18383}
+
+command -v wrk >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product closr >&2
+BIN=$(swift build -c release --show-bin-path)/closr
+WORK=$(mktemp -d)
+SERVER=""
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+
+start() {
+    "$BIN" serve --port "$PORT" --database "sqlite:$WORK/closr.sqlite" --log-level warning --rate-limit off >>"$WORK/out" 2>>"$WORK/err" &
+    SERVER=$!
+    for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+    echo "server did not start" >&2; cat "$WORK/err" >&2; exit 1
+}
+stop() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+
+start
+KEY=$(sed -n 's/^API key: //p' "$WORK/out")
+stop
+python3 Benchmarks/seed_leads.py "$WORK/closr.sqlite" "$LEADS" "$WORK/ids"
+DB_BYTES=$(( $(stat -c %s "$WORK/closr.sqlite") ))
+start
+AUTH="Authorization: Basic $(printf '%s:' "$KEY" | base64 -w0)"
+BASE="http://127.0.0.1:$PORT"
+
+# Peak resident memory of the server, sampled every 0.2 s for the whole run.
+( peak=0; while kill -0 "$SERVER" 2>/dev/null; do
+      rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status" 2>/dev/null || echo 0)
+      [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" > "$WORK/peak"
+      sleep 0.2
+  done ) &
+
+# measure LABEL CONNECTIONS wrk-args…: prints "LABEL: N req/s, p99 X ms".
+measure() {
+    local label=$1 connections=$2; shift 2
+    local out
+    out=$(wrk -t2 -c"$connections" -d"${SECONDS_EACH}s" --latency "$@")
+    if echo "$out" | grep -q "Non-2xx"; then echo "$label: errors" >&2; echo "$out" >&2; exit 1; fi
+    local rps p99
+    rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+    p99=$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}')
+    printf '%-44s %8s req/s   p99 %8s ms\n' "$label" "$rps" "$p99"
+}
+
+export CLOSR_BENCH_IDS="$WORK/ids"
+wrk -t2 -c16 -d3s -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE" >/dev/null   # warm caches
+echo "leads: $LEADS (2 contacts and 1 opportunity each); database $((DB_BYTES / 1048576)) MiB, $((DB_BYTES / LEADS)) bytes per lead"
+measure "baseline GET /healthz" 32 "$BASE/healthz"
+measure "GET /lead/{id}/ (random ids)" 32 -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE"
+measure "GET /lead/?_limit=100 (with contacts)" 8 -H "$AUTH" "$BASE/api/v1/lead/?_limit=100"
+measure "GET /lead/?_skip=$((LEADS - 1000))&_limit=100" 2 -H "$AUTH" "$BASE/api/v1/lead/?_skip=$((LEADS - 1000))&_limit=100"
+measure "POST /lead/ with 2 contacts" 16 -H "$AUTH" -s Benchmarks/create-leads.lua "$BASE"
+measure "baseline GET /healthz (again)" 32 "$BASE/healthz"
+echo "server peak resident memory: $(( $(cat "$WORK/peak") / 1024 )) MiB"
