@@ -22,6 +22,22 @@ public struct CustomFieldService: Sendable {
         let dateCreated: Int64
         let dateUpdated: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case organizationId = "organization_id"
+        case objectType = "object_type"
+        case name
+        case description
+        case type
+        case choices
+        case acceptsMultipleValues = "accepts_multiple_values"
+        case createdBy = "created_by"
+        case updatedBy = "updated_by"
+        case dateCreated = "date_created"
+        case dateUpdated = "date_updated"
+    }
+
+
         var field: CustomField {
             CustomField(
                 id: id, organizationID: organizationId, objectType: objectType, name: name, description: description,
