@@ -46,4 +46,16 @@ import Testing
         try await server.close()
         try await other.close()
     }
+
+    @Test func leadCountsFollowLeadsCreatedElsewhere() async throws {
+        let (server, other, key) = try await Self.twoStores()
+        let principal = try await APIKeyVerifier(store: server).verify(secret: key.secret, ip: nil, userAgent: nil)
+        let otherPrincipal = try await APIKeyVerifier(store: other).verify(secret: key.secret, ip: nil, userAgent: nil)
+        let leads = LeadService()
+        #expect(try await leads.list(query: LeadQuery(), skip: 0, limit: 10, in: principal.scope).total == 0)
+        _ = try await leads.create(.object([("name", .string("Elsewhere"))]), principal: otherPrincipal, origin: RequestOrigin())
+        #expect(try await leads.list(query: LeadQuery(), skip: 0, limit: 10, in: principal.scope).total == 1)
+        try await server.close()
+        try await other.close()
+    }
 }

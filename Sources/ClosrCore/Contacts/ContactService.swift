@@ -15,6 +15,7 @@ public struct ContactService: Sendable {
         try reader.validate()
         let now = CloseTimestamp.now()
         let id = ClosrID.make(.contact)
+        defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
             var owner = leadID
             if let leadID {

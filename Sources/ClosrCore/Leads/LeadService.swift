@@ -31,6 +31,7 @@ public struct LeadService: Sendable {
         let now = CloseTimestamp.now()
         let id = ClosrID.make(.lead)
         let newContacts = contacts
+        defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
             let status = try await Self.resolveStatus(id: statusID, label: statusLabel, in: db)
             let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("lead", in: db), in: db)
@@ -63,7 +64,7 @@ public struct LeadService: Sendable {
             count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
             select = LeadQuerySQL.order(query, select)
             let rows = try await select.offset(skip).limit(limit).all(decoding: LeadRow.self, with: crmDecoder)
-            let total = try await count.first(decodingColumn: "n", as: Int.self) ?? 0
+            let total = try await LeadCount.total(query.clauses.isEmpty ? nil : count, in: db)
             return (try await directory.leads(rows, in: db), total)
         }
     }
@@ -123,6 +124,7 @@ public struct LeadService: Sendable {
 
     /// Deletes a lead with its contacts and opportunities.
     public func delete(id: String, principal: Principal, origin: RequestOrigin) async throws {
+        defer { principal.scope.store.leadCountChanges.announce() }
         try await principal.scope.write { db in
             let lead = try await Self.lead(id: id, in: db)
             try await db.delete(from: .opportunities).where("lead_id", .equal, id).run()
@@ -139,6 +141,7 @@ public struct LeadService: Sendable {
         }
         guard source != destination else { throw CloseError.validation(["destination": "A lead cannot be merged into itself."]) }
         let now = CloseTimestamp.now()
+        defer { principal.scope.store.leadCountChanges.announce() }
         try await principal.scope.write { db in
             let from = try await Self.lead(id: source, in: db)
             _ = try await Self.lead(id: destination, in: db)

@@ -63,6 +63,7 @@ public struct OpportunityService: Sendable {
         let currency = try await principal.scope.read { db in
             try await db.selectOrganization().column("currency").first(decodingColumn: "currency", as: String.self)
         } ?? "USD"
+        defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
             var leadID = input.leadID
             if let given = leadID {

@@ -18,12 +18,14 @@ final class SQLiteStore: Store {
     private let nextReader = ReaderCursor()
     let keyChanges: any ChangeSignal
     let accountChanges: any ChangeSignal
+    let leadCountChanges: any ChangeSignal
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], signalsPath: String) throws {
         self.writer = writer
         self.readers = readers
         self.keyChanges = try SharedFileChangeSignal(path: signalsPath, slot: 0)
         self.accountChanges = try SharedFileChangeSignal(path: signalsPath, slot: 1)
+        self.leadCountChanges = try SharedFileChangeSignal(path: signalsPath, slot: 2)
     }
 
     static func open(path: String, readerCount: Int = 4) async throws -> SQLiteStore {

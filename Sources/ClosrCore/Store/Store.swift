@@ -15,6 +15,8 @@ public protocol Store: Sendable {
     var keyChanges: any ChangeSignal { get }
     /// Moves whenever an organization, user or membership changes.
     var accountChanges: any ChangeSignal { get }
+    /// Moves whenever a lead is created or deleted (what an organization's lead count depends on).
+    var leadCountChanges: any ChangeSignal { get }
 }
 
 /// Opens the store a URL names and brings its schema up to date.

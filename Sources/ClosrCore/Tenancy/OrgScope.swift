@@ -12,18 +12,21 @@ public struct OrgScope: Sendable {
     /// Runs `body` with read access to this organization's rows.
     public func read<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID
-        let signal = store.accountChanges
+        let accounts = store.accountChanges
+        let leadCount = store.leadCountChanges
         return try await store.read { sql in
-            try await body(TenantDatabase(organizationID: organizationID, sql: sql, accountChanges: signal))
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql, accountChanges: accounts, leadCountChanges: leadCount))
         }
     }
 
     /// Runs `body` in one transaction over this organization's rows.
     public func write<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID
+        let accounts = store.accountChanges
         return try await store.transaction { sql in
-            // Writes read configuration fresh: no cache inside a transaction.
-            try await body(TenantDatabase(organizationID: organizationID, sql: sql))
+            // Configuration may come from the cache (no write path changes it and reads it back in one
+            // transaction); lead counts are always counted fresh inside a write.
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql, accountChanges: accounts))
         }
     }
 }

@@ -7,6 +7,8 @@ public struct TenantDatabase: Sendable {
     let sql: any SQLDatabase
     /// The store's account signal, for caches of organization configuration; nil outside an OrgScope.
     var accountChanges: (any ChangeSignal)? = nil
+    /// The store's lead-count signal, for the cached count of an organization's leads.
+    var leadCountChanges: (any ChangeSignal)? = nil
 
     /// `SELECT … FROM table WHERE table.organization_id = ?`.
     func select(from table: TenantTable) -> SQLSelectBuilder {
