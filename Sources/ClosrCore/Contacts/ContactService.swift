@@ -83,22 +83,14 @@ public struct ContactService: Sendable {
             let before = try await Self.contact(id: id, in: db)
             var fieldChanges = fieldChanges
             if !custom.isEmpty {
-                let stored = try await db.select(from: .contacts).column("custom").where("id", .equal, id)
-                    .first(decodingColumn: "custom", as: String.self) ?? "{}"
-                let values = try await custom.applied(to: CustomValueInput.stored(stored), fields: CustomFieldService.fields("contact", in: db), in: db)
-                fieldChanges.append(("custom", CustomValueInput.text(values)))
+                fieldChanges.append(("custom", try await custom.updatedText(of: .contacts, objectType: "contact", id: id, in: db)))
             }
             guard !fieldChanges.isEmpty else { return before }
-            var update = db.update(.contacts).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
-            for (column, value) in fieldChanges { update = update.set(column, to: value) }
-            try await update.where("id", .equal, id).run()
+            try await db.applyUpdate(.contacts, id: id, fieldChanges, userID: principal.userID, at: now.microseconds)
             let after = try await Self.contact(id: id, in: db)
-            let changed = fieldChanges.map(\.0)
-            try await EventLog.record(
-                in: db, objectType: "contact", objectID: id, leadID: after.leadID, action: "updated",
-                changedFields: changed + ["date_updated"], data: after.jsonValue,
-                previousData: .object(changed.compactMap { field in before.jsonValue[field].map { (field, $0) } }),
-                origin: origin, at: now
+            try await EventLog.recordUpdate(
+                in: db, objectType: "contact", objectID: id, leadID: after.leadID, changed: fieldChanges.map(\.0),
+                before: before.jsonValue, after: after.jsonValue, origin: origin, at: now
             )
             return after
         }

@@ -108,6 +108,14 @@ struct CustomValueInput: Sendable {
         throw CloseError.badRequest("Not a valid \(field.type.rawValue) value.")
     }
 
+    /// The object's stored values with these changes applied, as the text to store.
+    func updatedText(of table: TenantTable, objectType: String, id: String, in db: TenantDatabase) async throws -> String {
+        let stored = try await db.select(from: table).column("custom").where("id", .equal, id)
+            .first(decodingColumn: "custom", as: String.self) ?? "{}"
+        let values = try await applied(to: Self.stored(stored), fields: CustomFieldService.fields(objectType, in: db), in: db)
+        return Self.text(values)
+    }
+
     static func stored(_ text: String) -> [String: JSONValue] {
         guard let members = (try? JSONValue(parsing: Array(text.utf8)))?.objectMembers else { return [:] }
         return Dictionary(members, uniquingKeysWith: { _, last in last })

@@ -28,6 +28,18 @@ public struct EventLog: Sendable {
         return id
     }
 
+    /// Records an `updated` event: the object after the change, and the changed fields' values before.
+    static func recordUpdate(
+        in db: TenantDatabase, objectType: String, objectID: String, leadID: String?, changed: [String],
+        before: JSONValue, after: JSONValue, origin: RequestOrigin, at now: CloseTimestamp
+    ) async throws {
+        try await record(
+            in: db, objectType: objectType, objectID: objectID, leadID: leadID, action: "updated",
+            changedFields: changed + ["date_updated"], data: after,
+            previousData: .object(changed.compactMap { field in before[field].map { (field, $0) } }), origin: origin, at: now
+        )
+    }
+
     /// What `/event/` may filter on.
     public struct Filter: Sendable {
         public var objectType: String?

@@ -102,21 +102,15 @@ public struct LeadService: Sendable {
                 changed.append("status_id")
             }
             if !custom.isEmpty {
-                let stored = try await db.select(from: .leads).column("custom").where("id", .equal, id)
-                    .first(decodingColumn: "custom", as: String.self) ?? "{}"
-                let values = try await custom.applied(to: CustomValueInput.stored(stored), fields: CustomFieldService.fields("lead", in: db), in: db)
-                changes.append(("custom", CustomValueInput.text(values)))
+                changes.append(("custom", try await custom.updatedText(of: .leads, objectType: "lead", id: id, in: db)))
                 changed.append("custom")
             }
             guard !changes.isEmpty else { return before }
-            var update = db.update(.leads).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
-            for (column, value) in changes { update = update.set(column, to: value) }
-            try await update.where("id", .equal, id).run()
+            try await db.applyUpdate(.leads, id: id, changes, userID: principal.userID, at: now.microseconds)
             let after = try await Self.lead(id: id, in: db)
-            let previous = JSONValue.object(changed.compactMap { field in before.jsonValue[field].map { (field, $0) } })
-            try await EventLog.record(
-                in: db, objectType: "lead", objectID: id, leadID: id, action: "updated", changedFields: changed + ["date_updated"],
-                data: after.jsonValue, previousData: previous, origin: origin, at: now
+            try await EventLog.recordUpdate(
+                in: db, objectType: "lead", objectID: id, leadID: id, changed: changed, before: before.jsonValue,
+                after: after.jsonValue, origin: origin, at: now
             )
             return after
         }

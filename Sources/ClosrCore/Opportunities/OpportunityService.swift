@@ -128,23 +128,15 @@ public struct OpportunityService: Sendable {
             }
             if input.leadID != nil { throw CloseError.validation(["lead_id": "An opportunity cannot move to another lead."]) }
             if !custom.isEmpty {
-                let stored = try await db.select(from: .opportunities).column("custom").where("id", .equal, id)
-                    .first(decodingColumn: "custom", as: String.self) ?? "{}"
-                let values = try await custom.applied(to: CustomValueInput.stored(stored), fields: CustomFieldService.fields("opportunity", in: db), in: db)
-                changes.append(("custom", CustomValueInput.text(values)))
+                changes.append(("custom", try await custom.updatedText(of: .opportunities, objectType: "opportunity", id: id, in: db)))
             }
             guard !changes.isEmpty else { return before }
             try await Self.checkReferences(changes.map { (column: $0.0, value: $0.1) }, in: db)
-            var update = db.update(.opportunities).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
-            for (column, value) in changes { update = update.set(column, to: value) }
-            try await update.where("id", .equal, id).run()
+            try await db.applyUpdate(.opportunities, id: id, changes, userID: principal.userID, at: now.microseconds)
             let after = try await Self.opportunity(id: id, in: db)
-            let changed = changes.map(\.0)
-            try await EventLog.record(
-                in: db, objectType: "opportunity", objectID: id, leadID: after.leadID, action: "updated",
-                changedFields: changed + ["date_updated"], data: after.jsonValue,
-                previousData: .object(changed.compactMap { field in before.jsonValue[field].map { (field, $0) } }),
-                origin: origin, at: now
+            try await EventLog.recordUpdate(
+                in: db, objectType: "opportunity", objectID: id, leadID: after.leadID, changed: changes.map(\.0),
+                before: before.jsonValue, after: after.jsonValue, origin: origin, at: now
             )
             return after
         }

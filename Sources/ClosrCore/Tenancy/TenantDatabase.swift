@@ -21,6 +21,13 @@ public struct TenantDatabase: Sendable {
         sql.update(table.rawValue).where("organization_id", .equal, organizationID)
     }
 
+    /// Sets the given columns, `updated_by` and `date_updated` on one row.
+    func applyUpdate(_ table: TenantTable, id: String, _ changes: [(String, any Encodable & Sendable)], userID: String, at now: Int64) async throws {
+        var update = self.update(table).set("updated_by", to: userID).set("date_updated", to: now)
+        for (column, value) in changes { update = update.set(column, to: value) }
+        try await update.where("id", .equal, id).run()
+    }
+
     /// `DELETE FROM table WHERE organization_id = ?`.
     func delete(from table: TenantTable) -> SQLDeleteBuilder {
         sql.delete(from: table.rawValue).where("organization_id", .equal, organizationID)
