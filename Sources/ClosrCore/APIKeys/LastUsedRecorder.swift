@@ -41,14 +41,19 @@ public final class LastUsedRecorder: Sendable {
     public func flush() async throws {
         let batch = pending.withLock { $0 }
         guard !batch.isEmpty else { return }
+        let byOrganization = Dictionary(grouping: batch.values, by: \.organizationID)
         try await store.transaction { sql in
-            for use in batch.values {
-                try await TenantDatabase(organizationID: use.organizationID, sql: sql).update(.apiKeys)
-                    .set("last_used_at", to: use.date.microseconds)
-                    .set("last_used_ip", to: use.ip)
-                    .set("last_used_user_agent", to: use.userAgent)
-                    .where("id", .equal, use.keyID)
-                    .where { $0.where("last_used_at", .is, SQLLiteral.null).orWhere("last_used_at", .lessThan, use.date.microseconds) }
+            // One UPDATE per organization, however many of its keys were used: a searched CASE per column
+            // picks each key's new value, and keeps the stored one where it is newer (another node's).
+            for (organizationID, uses) in byOrganization {
+                let newer = uses.map { use in
+                    (condition: SQLNewerUse(keyID: use.keyID, date: use.date.microseconds), use: use)
+                }
+                try await TenantDatabase(organizationID: organizationID, sql: sql).update(.apiKeys)
+                    .set("last_used_at", to: SQLCaseByKey(column: "last_used_at", branches: newer.map { ($0.condition, $0.use.date.microseconds) }))
+                    .set("last_used_ip", to: SQLCaseByKey(column: "last_used_ip", branches: newer.map { ($0.condition, $0.use.ip) }))
+                    .set("last_used_user_agent", to: SQLCaseByKey(column: "last_used_user_agent", branches: newer.map { ($0.condition, $0.use.userAgent) }))
+                    .where("id", .in, uses.map(\.keyID))
                     .run()
             }
         }
@@ -56,5 +61,42 @@ public final class LastUsedRecorder: Sendable {
         pending.withLock { pending in
             for (digest, use) in batch where pending[digest]?.date == use.date { pending[digest] = nil }
         }
+    }
+}
+
+/// `id = ? AND (last_used_at IS NULL OR last_used_at < ?)`: this key, and only if the use is newer.
+struct SQLNewerUse: SQLExpression {
+    let keyID: String
+    let date: Int64
+
+    func serialize(to serializer: inout SQLSerializer) {
+        SQLBinaryExpression(
+            SQLBinaryExpression(SQLColumn("id"), .equal, SQLBind(keyID)),
+            .and,
+            SQLGroupExpression(SQLBinaryExpression(
+                SQLBinaryExpression(SQLColumn("last_used_at"), .is, SQLLiteral.null),
+                .or,
+                SQLBinaryExpression(SQLColumn("last_used_at"), .lessThan, SQLBind(date))
+            ))
+        ).serialize(to: &serializer)
+    }
+}
+
+/// `CASE WHEN <condition> THEN ? … ELSE <column> END`, the same in SQLite and PostgreSQL.
+struct SQLCaseByKey: SQLExpression {
+    let column: String
+    let branches: [(SQLNewerUse, any Encodable & Sendable)]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write("CASE")
+        for (condition, value) in branches {
+            serializer.write(" WHEN ")
+            condition.serialize(to: &serializer)
+            serializer.write(" THEN ")
+            SQLBind(value).serialize(to: &serializer)
+        }
+        serializer.write(" ELSE ")
+        SQLColumn(column).serialize(to: &serializer)
+        serializer.write(" END")
     }
 }
