@@ -9,8 +9,6 @@ import Testing
         let body = id.dropFirst(5)
         #expect(body.count == 22)
         #expect(body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
-        #expect(ClosrID.hasPrefix(id, .lead))
-        #expect(!ClosrID.hasPrefix(id, .contact))
     }
 
     @Test func idsSortByCreationTime() {

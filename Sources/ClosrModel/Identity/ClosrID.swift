@@ -47,11 +47,6 @@ public enum ClosrID {
         return prefix.rawValue + "_" + base62(high: high, low: low)
     }
 
-    /// True when `id` has the given prefix followed by a plausible body; used to answer 404 early.
-    public static func hasPrefix(_ id: String, _ prefix: Prefix) -> Bool {
-        id.hasPrefix(prefix.rawValue + "_") && id.count > prefix.rawValue.count + 1
-    }
-
     /// Fixed-width base62 of a 128-bit number given as two 64-bit halves (most significant first).
     static func base62(high: UInt64, low: UInt64) -> String {
         var digits = [UInt8](repeating: alphabet[0], count: encodedLength)

@@ -23,12 +23,6 @@ public struct User: Sendable, Equatable, Decodable, JSONRepresentable {
         self.lastUsedTimezone = lastUsedTimezone
     }
 
-    /// "First Last", or the email when both names are empty — the form Close shows in `*_name` fields.
-    public var fullName: String {
-        let name = [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
-        return name.isEmpty ? email : name
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, email, image
         case firstName = "first_name"
