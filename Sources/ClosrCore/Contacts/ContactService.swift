@@ -17,22 +17,7 @@ public struct ContactService: Sendable {
         let id = ClosrID.make(.contact)
         defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
-            var owner = leadID
-            if let leadID {
-                guard try await db.select(from: .leads).column("id").where("id", .equal, leadID).first() != nil else {
-                    throw CloseError.validation(["lead_id": "Invalid lead id."])
-                }
-            } else {
-                let newLead = ClosrID.make(.lead)
-                try await db.insert(into: .leads, [
-                    ("id", newLead), ("name", input.name ?? ""), ("description", ""), ("url", String?.none),
-                    ("status_id", try await LeadService.resolveStatus(id: nil, label: nil, in: db)), ("addresses", "[]"),
-                    ("custom", "{}"), ("created_by", principal.userID), ("updated_by", principal.userID),
-                    ("date_created", now.microseconds), ("date_updated", now.microseconds),
-                ]).run()
-                owner = newLead
-            }
-            let lead = owner ?? ""
+            let lead = try await LeadService.owningLead(leadID, newLeadName: input.name ?? "", userID: principal.userID, now: now, in: db)
             var columns = input.insertColumns(id: id, leadID: lead, userID: principal.userID, now: now)
             if !custom.isEmpty {
                 let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("contact", in: db), in: db)

@@ -152,6 +152,24 @@ public struct LeadService: Sendable {
         }
     }
 
+    /// The lead a contact or opportunity is created on: the given one, which must exist, or — as Close
+    /// does when none is given — a new lead with only a name and the default status.
+    static func owningLead(_ leadID: String?, newLeadName: String, userID: String, now: CloseTimestamp, in db: TenantDatabase) async throws -> String {
+        if let leadID {
+            guard try await db.select(from: .leads).column("id").where("id", .equal, leadID).first() != nil else {
+                throw CloseError.validation(["lead_id": "Invalid lead id."])
+            }
+            return leadID
+        }
+        let id = ClosrID.make(.lead)
+        try await db.insert(into: .leads, [
+            ("id", id), ("name", newLeadName), ("description", ""), ("url", String?.none),
+            ("status_id", try await resolveStatus(id: nil, label: nil, in: db)), ("addresses", "[]"), ("custom", "{}"),
+            ("created_by", userID), ("updated_by", userID), ("date_created", now.microseconds), ("date_updated", now.microseconds),
+        ]).run()
+        return id
+    }
+
     static func lead(id: String, in db: TenantDatabase) async throws -> Lead {
         guard let row = try await db.select(from: .leads).column("*").where("id", .equal, id)
             .first(decoding: LeadRow.self, with: crmDecoder)

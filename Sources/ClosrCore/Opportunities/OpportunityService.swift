@@ -65,24 +65,10 @@ public struct OpportunityService: Sendable {
         } ?? "USD"
         defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
-            var leadID = input.leadID
-            if let given = leadID {
-                guard try await db.select(from: .leads).column("id").where("id", .equal, given).first() != nil else {
-                    throw CloseError.validation(["lead_id": "Invalid lead id."])
-                }
-            } else {
-                let newLead = ClosrID.make(.lead)
-                try await db.insert(into: .leads, [
-                    ("id", newLead), ("name", "Untitled"), ("description", ""), ("url", String?.none),
-                    ("status_id", try await LeadService.resolveStatus(id: nil, label: nil, in: db)), ("addresses", "[]"),
-                    ("custom", "{}"), ("created_by", principal.userID), ("updated_by", principal.userID),
-                    ("date_created", now.microseconds), ("date_updated", now.microseconds),
-                ]).run()
-                leadID = newLead
-            }
+            let leadID = try await LeadService.owningLead(input.leadID, newLeadName: "Untitled", userID: principal.userID, now: now, in: db)
             let status = try await Self.resolveStatus(id: input.statusID, label: input.statusLabel, in: db)
             var columns: [(column: String, value: any Encodable & Sendable)] = [
-                ("id", id), ("lead_id", leadID ?? ""), ("status_id", status.id), ("value", Int?.none),
+                ("id", id), ("lead_id", leadID), ("status_id", status.id), ("value", Int?.none),
                 ("value_period", "one_time"), ("value_currency", currency), ("confidence", 0), ("note", ""),
                 ("date_won", String?.none), ("user_id", principal.userID), ("contact_id", String?.none), ("custom", "{}"),
                 ("created_by", principal.userID), ("updated_by", principal.userID),

@@ -16,7 +16,7 @@ struct CustomFieldController {
                     let principal = try context.requirePrincipal()
                     let list = try ListQuery(request)
                     let all = try await customFields.list(objectType, in: principal.scope)
-                    return JSONResponse.make(FieldSelection(request).page(list.page(Array(all.dropFirst(list.skip).prefix(list.limit)), total: all.count)))
+                    return JSONResponse.make(FieldSelection(request).page(list.page(ofAll: all)))
                 }
                 routes.on(path, .post) { request, context in
                     let principal = try context.requirePrincipal()

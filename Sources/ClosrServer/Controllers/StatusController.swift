@@ -29,7 +29,7 @@ struct StatusController {
                 let principal = try context.requirePrincipal()
                 let query = try ListQuery(request)
                 let all = try await statuses.list(kind, in: principal.scope)
-                return JSONResponse.make(query.page(Array(all.dropFirst(query.skip).prefix(query.limit)), total: all.count))
+                return JSONResponse.make(query.page(ofAll: all))
             }
             routes.on(path, .post) { request, context in
                 let principal = try context.requirePrincipal()
@@ -61,7 +61,7 @@ struct StatusController {
             let principal = try context.requirePrincipal()
             let query = try ListQuery(request)
             let all = try await statuses.pipelines(in: principal.scope)
-            return JSONResponse.make(query.page(Array(all.dropFirst(query.skip).prefix(query.limit)), total: all.count))
+            return JSONResponse.make(query.page(ofAll: all))
         }
         routes.on("pipeline", .post) { request, context in
             let principal = try context.requirePrincipal()

@@ -11,8 +11,7 @@ struct UserController {
             let principal = try context.requirePrincipal()
             let list = try ListQuery(request)
             let users = try await organizations.users(for: principal)
-            let page = Array(users.dropFirst(list.skip).prefix(list.limit))
-            return JSONResponse.make(FieldSelection(request).page(list.page(page, total: users.count)))
+            return JSONResponse.make(FieldSelection(request).page(list.page(ofAll: users)))
         }
         routes.on("user/:id", .get) { request, context in
             let principal = try context.requirePrincipal()

@@ -23,6 +23,11 @@ struct ListQuery {
         return value
     }
 
+    /// The page of an already complete, small list (statuses, pipelines, custom fields, users).
+    func page(ofAll items: [some JSONRepresentable]) -> JSONValue {
+        page(Array(items.dropFirst(skip).prefix(limit)), total: items.count)
+    }
+
     /// `{"has_more", "total_results", "data"}`.
     func page(_ items: [some JSONRepresentable], total: Int) -> JSONValue {
         .object([
