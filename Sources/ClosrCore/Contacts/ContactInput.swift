@@ -51,13 +51,12 @@ struct ContactInput: Sendable {
         return result
     }
 
-    /// The columns of a new contact row.
-    func insertColumns(id: String, leadID: String, userID: String?, now: CloseTimestamp) -> [(column: String, value: any Encodable & Sendable)] {
-        [
-            ("id", id), ("lead_id", leadID), ("name", name ?? ""), ("title", title ?? ""),
-            ("emails", JSONColumn.text(.array(emails ?? []))), ("phones", JSONColumn.text(.array(phones ?? []))),
-            ("urls", JSONColumn.text(.array(urls ?? []))), ("custom", "{}"), ("created_by", userID),
-            ("updated_by", userID), ("date_created", now.microseconds), ("date_updated", now.microseconds),
-        ]
+    /// A new contact row from this input; fields not given are empty.
+    func newRow(id: String, organizationID: String, leadID: String, userID: String?, now: CloseTimestamp, custom: JSONValue = .object([])) -> ContactRow {
+        ContactRow(
+            id: id, organizationId: organizationID, leadId: leadID, name: name ?? "", title: title ?? "", emails: emails ?? [],
+            phones: phones ?? [], urls: urls ?? [], custom: custom, createdBy: userID, updatedBy: userID,
+            dateCreated: now.microseconds, dateUpdated: now.microseconds
+        )
     }
 }

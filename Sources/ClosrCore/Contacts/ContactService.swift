@@ -18,13 +18,15 @@ public struct ContactService: Sendable {
         defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
             let lead = try await LeadService.owningLead(leadID, newLeadName: input.name ?? "", userID: principal.userID, now: now, in: db)
-            var columns = input.insertColumns(id: id, leadID: lead, userID: principal.userID, now: now)
-            if !custom.isEmpty {
-                let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("contact", in: db), in: db)
-                columns[columns.firstIndex { $0.column == "custom" }!].value = CustomValueInput.text(values)
-            }
-            try await db.insert(into: .contacts, columns).run()
-            let contact = try await Self.contact(id: id, in: db)
+            let directory = try await CRMDirectory.load(db)
+            let fields = directory.customFields["contact"] ?? []
+            let values = custom.isEmpty ? [:] : try await custom.applied(to: [:], fields: fields, in: db)
+            let row = input.newRow(
+                id: id, organizationID: db.organizationID, leadID: lead, userID: principal.userID, now: now,
+                custom: CustomValueInput.object(values)
+            )
+            try await db.insert(into: .contacts, row.insertColumns).run()
+            let contact = row.contact(fields: fields)
             try await EventLog.record(in: db, objectType: "contact", objectID: id, leadID: lead, action: "created", data: contact.jsonValue, origin: origin, at: now)
             return contact
         }
@@ -44,7 +46,7 @@ public struct ContactService: Sendable {
                 count = count.where("lead_id", .equal, leadID)
             }
             let rows = try await select.orderBy("date_created").orderBy("id").offset(skip).limit(limit)
-                .all(decoding: ContactRow.self, with: crmDecoder)
+                .all(ContactRow.self)
             let fields = try await CustomFieldService.fields("contact", in: db)
             return (rows.map { $0.contact(fields: fields) }, try await count.first(decodingColumn: "n", as: Int.self) ?? 0)
         }
@@ -92,7 +94,7 @@ public struct ContactService: Sendable {
 
     static func contact(id: String, in db: TenantDatabase) async throws -> Contact {
         guard let row = try await db.select(from: .contacts).column("*").where("id", .equal, id)
-            .first(decoding: ContactRow.self, with: crmDecoder)
+            .first(ContactRow.self)
         else { throw CloseError.notFound("Contact not found") }
         return row.contact(fields: try await CustomFieldService.fields("contact", in: db))
     }

@@ -8,51 +8,27 @@ public struct CustomFieldService: Sendable {
 
     public init() {}
 
-    struct Row: Decodable, Sendable {
-        let id: String
-        let organizationId: String
-        let objectType: String
-        let name: String
-        let description: String?
-        let type: String
-        let choices: String
-        let acceptsMultipleValues: Int
-        let createdBy: String?
-        let updatedBy: String?
-        let dateCreated: Int64
-        let dateUpdated: Int64
+    struct Row: ColumnDecodable {
+        let field: CustomField
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case organizationId = "organization_id"
-        case objectType = "object_type"
-        case name
-        case description
-        case type
-        case choices
-        case acceptsMultipleValues = "accepts_multiple_values"
-        case createdBy = "created_by"
-        case updatedBy = "updated_by"
-        case dateCreated = "date_created"
-        case dateUpdated = "date_updated"
-    }
-
-
-        var field: CustomField {
-            CustomField(
-                id: id, organizationID: organizationId, objectType: objectType, name: name, description: description,
-                type: CustomField.FieldType(rawValue: type) ?? .text,
-                choices: JSONColumn.objects(choices).compactMap(\.text), acceptsMultipleValues: acceptsMultipleValues != 0,
-                createdBy: createdBy, updatedBy: updatedBy, dateCreated: CloseTimestamp(microseconds: dateCreated),
-                dateUpdated: CloseTimestamp(microseconds: dateUpdated)
+        init(_ columns: RowColumns) throws {
+            field = CustomField(
+                id: try columns.string("id"), organizationID: try columns.string("organization_id"),
+                objectType: try columns.string("object_type"), name: try columns.string("name"),
+                description: try columns.optionalString("description"),
+                type: CustomField.FieldType(rawValue: try columns.string("type")) ?? .text,
+                choices: try columns.json("choices", fallback: .array([])).arrayValues.compactMap(\.text),
+                acceptsMultipleValues: try columns.int("accepts_multiple_values") != 0,
+                createdBy: try columns.optionalString("created_by"), updatedBy: try columns.optionalString("updated_by"),
+                dateCreated: CloseTimestamp(microseconds: try columns.int64("date_created")),
+                dateUpdated: CloseTimestamp(microseconds: try columns.int64("date_updated"))
             )
         }
     }
-
     static func fields(_ objectType: String, in db: TenantDatabase) async throws -> [CustomField] {
         try await db.select(from: .customFields).column("*").where("object_type", .equal, objectType)
             .orderBy("date_created").orderBy("id")
-            .all(decoding: Row.self, with: crmDecoder).map(\.field)
+            .all(Row.self).map(\.field)
     }
 
     public func list(_ objectType: String, in scope: OrgScope) async throws -> [CustomField] {

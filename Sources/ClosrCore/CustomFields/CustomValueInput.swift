@@ -122,13 +122,18 @@ struct CustomValueInput: Sendable {
     }
 
     static func text(_ values: [String: JSONValue]) -> String {
-        JSONColumn.text(.object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        JSONColumn.text(object(values))
     }
 
-    /// Stored values in field order, for the wire.
-    static func values(_ text: String, fields: [CustomField]) -> CustomValues {
-        let stored = stored(text)
-        guard !stored.isEmpty else { return CustomValues() }
-        return CustomValues(values: fields.compactMap { field in stored[field.id].map { (field, $0) } })
+    /// Values as the object stored in a row's `custom` column, keys sorted.
+    static func object(_ values: [String: JSONValue]) -> JSONValue {
+        .object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// Stored values (a row's parsed `custom` column) in field order, for the wire.
+    static func values(_ stored: JSONValue, fields: [CustomField]) -> CustomValues {
+        guard let members = stored.objectMembers, !members.isEmpty else { return CustomValues() }
+        let byID = Dictionary(members, uniquingKeysWith: { _, last in last })
+        return CustomValues(values: fields.compactMap { field in byID[field.id].map { (field, $0) } })
     }
 }

@@ -17,15 +17,28 @@ public struct EventLog: Sendable {
         at now: CloseTimestamp = .now()
     ) async throws -> String {
         let id = ClosrID.make(.event)
+        try await db.insert(into: .events, columns(
+            id: id, objectType: objectType, objectID: objectID, leadID: leadID, action: action, changedFields: changedFields,
+            data: data, previousData: previousData, origin: origin, at: now
+        )).run()
+        return id
+    }
+
+    /// The columns of an event row, for ``record(in:objectType:objectID:leadID:action:changedFields:data:previousData:origin:at:)``
+    /// and for changes written through ``OrgScope/insert(_:)``.
+    static func columns(
+        id: String = ClosrID.make(.event), objectType: String, objectID: String, leadID: String? = nil, action: String,
+        changedFields: [String] = [], data: JSONValue?, previousData: JSONValue? = nil, origin: RequestOrigin,
+        at now: CloseTimestamp
+    ) -> [(column: String, value: any Encodable & Sendable)] {
         let text = { (value: JSONValue?) in value.map { String(decoding: $0.serialized(), as: UTF8.self) } }
-        try await db.insert(into: .events, [
+        return [
             ("id", id), ("object_type", objectType), ("object_id", objectID), ("lead_id", leadID),
             ("action", action), ("changed_fields", text(.array(changedFields.map(JSONValue.string)))),
             ("data", text(data)), ("previous_data", text(previousData)), ("user_id", origin.userID),
             ("request_id", origin.requestID), ("api_key_id", origin.apiKeyID), ("meta", text(origin.meta)),
             ("date_created", now.microseconds), ("date_updated", now.microseconds),
-        ]).run()
-        return id
+        ]
     }
 
     /// Records an `updated` event: the object after the change, and the changed fields' values before.

@@ -30,24 +30,30 @@ public struct LeadService: Sendable {
         try reader.validate()
         let now = CloseTimestamp.now()
         let id = ClosrID.make(.lead)
-        let newContacts = contacts
-        defer { principal.scope.store.leadCountChanges.announce() }
-        return try await principal.scope.write { db in
-            let status = try await Self.resolveStatus(id: statusID, label: statusLabel, in: db)
-            let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("lead", in: db), in: db)
-            try await db.insert(into: .leads, [
-                ("id", id), ("name", name), ("description", description), ("url", url), ("status_id", status),
-                ("addresses", JSONColumn.text(.array(addresses ?? []))), ("custom", CustomValueInput.text(values)),
-                ("created_by", principal.userID), ("updated_by", principal.userID),
-                ("date_created", now.microseconds), ("date_updated", now.microseconds),
-            ]).run()
-            for contact in newContacts {
-                try await db.insert(into: .contacts, contact.insertColumns(id: ClosrID.make(.contact), leadID: id, userID: principal.userID, now: now)).run()
-            }
-            let lead = try await Self.lead(id: id, in: db)
-            try await EventLog.record(in: db, objectType: "lead", objectID: id, leadID: id, action: "created", data: lead.jsonValue, origin: origin, at: now)
-            return lead
+        let scope = principal.scope
+        // Configuration comes from the cache; a lead's rows are pure inserts, so they are committed
+        // together with other requests' (``InsertBatcher``) and the response is built from them.
+        let directory = try await scope.read { db in try await CRMDirectory.load(db) }
+        let status = try Self.resolveStatus(id: statusID, label: statusLabel, in: directory)
+        let values = custom.isEmpty ? [:] : try await scope.read { db in
+            try await custom.applied(to: [:], fields: directory.customFields["lead"] ?? [], in: db)
         }
+        let row = LeadRow(
+            id: id, organizationId: scope.organizationID, name: name, description: description, url: url, statusId: status,
+            addresses: addresses ?? [], custom: CustomValueInput.object(values), createdBy: principal.userID,
+            updatedBy: principal.userID, dateCreated: now.microseconds, dateUpdated: now.microseconds
+        )
+        let contactRows = contacts.map {
+            $0.newRow(id: ClosrID.make(.contact), organizationID: scope.organizationID, leadID: id, userID: principal.userID, now: now)
+        }
+        let lead = directory.leads([LeadGraph(lead: row, contacts: contactRows, opportunities: [])])[0]
+        let event = EventLog.columns(objectType: "lead", objectID: id, leadID: id, action: "created", data: lead.jsonValue, origin: origin, at: now)
+        defer { scope.store.leadCountChanges.announce() }
+        try await scope.insert(
+            [scope.row(into: .leads, row.insertColumns)] + contactRows.map { scope.row(into: .contacts, $0.insertColumns) }
+                + [scope.row(into: .events, event)]
+        )
+        return lead
     }
 
     public func get(id: String, in scope: OrgScope) async throws -> Lead {
@@ -58,14 +64,14 @@ public struct LeadService: Sendable {
     public func list(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
         try await scope.read { db in
             let directory = try await CRMDirectory.load(db)
-            var select = db.select(from: .leads).column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("leads")))
+            var select = LeadGraph.columns(db.select(from: .leads))
             var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             select = try LeadQuerySQL.apply(query, to: select, directory: directory, db: db)
             count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
             select = LeadQuerySQL.order(query, select)
-            let rows = try await select.offset(skip).limit(limit).all(decoding: LeadRow.self, with: crmDecoder)
+            let graphs = try await select.offset(skip).limit(limit).all(LeadGraph.self)
             let total = try await LeadCount.total(query.clauses.isEmpty ? nil : count, in: db)
-            return (try await directory.leads(rows, in: db), total)
+            return (directory.leads(graphs), total)
         }
     }
 
@@ -98,7 +104,7 @@ public struct LeadService: Sendable {
             var changed = changedFields
             let before = try await Self.lead(id: id, in: db)
             if statusID != nil || statusLabel != nil {
-                changes.append(("status_id", try await Self.resolveStatus(id: statusID, label: statusLabel, in: db)))
+                changes.append(("status_id", try await Self.resolveStatus(id: statusID, label: statusLabel, in: CRMDirectory.load(db))))
                 changed.append("status_id")
             }
             if !custom.isEmpty {
@@ -164,22 +170,22 @@ public struct LeadService: Sendable {
         let id = ClosrID.make(.lead)
         try await db.insert(into: .leads, [
             ("id", id), ("name", newLeadName), ("description", ""), ("url", String?.none),
-            ("status_id", try await resolveStatus(id: nil, label: nil, in: db)), ("addresses", "[]"), ("custom", "{}"),
+            ("status_id", try await resolveStatus(id: nil, label: nil, in: CRMDirectory.load(db))), ("addresses", "[]"), ("custom", "{}"),
             ("created_by", userID), ("updated_by", userID), ("date_created", now.microseconds), ("date_updated", now.microseconds),
         ]).run()
         return id
     }
 
     static func lead(id: String, in db: TenantDatabase) async throws -> Lead {
-        guard let row = try await db.select(from: .leads).column("*").where("id", .equal, id)
-            .first(decoding: LeadRow.self, with: crmDecoder)
-        else { throw CloseError.notFound("Lead not found") }
-        return try await CRMDirectory.load(db).leads([row], in: db)[0]
+        guard let graph = try await LeadGraph.columns(db.select(from: .leads)).where("id", .equal, id).first(LeadGraph.self) else {
+            throw CloseError.notFound("Lead not found")
+        }
+        return try await CRMDirectory.load(db).leads([graph])[0]
     }
 
     /// The status by id or label; with neither, the organization's first lead status.
-    static func resolveStatus(id: String?, label: String?, in db: TenantDatabase) async throws -> String {
-        let statuses = try await StatusService.statuses(.lead, in: db)
+    static func resolveStatus(id: String?, label: String?, in directory: CRMDirectory) throws -> String {
+        let statuses = directory.leadStatuses
         if let id {
             guard statuses.contains(where: { $0.id == id }) else { throw CloseError.validation(["status_id": "Invalid status id."]) }
             return id

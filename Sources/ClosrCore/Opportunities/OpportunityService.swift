@@ -186,7 +186,7 @@ public struct OpportunityService: Sendable {
                 select = select.orderBy(order.column, order.descending ? .descending : .ascending)
             }
             if filter.orderBy.isEmpty { select = select.orderBy("date_created", .descending) }
-            let rows = try await select.orderBy("id").offset(skip).limit(limit).all(decoding: OpportunityRow.self, with: crmDecoder)
+            let rows = try await select.orderBy("id").offset(skip).limit(limit).all(OpportunityRow.self)
             // Aggregates over every match, not just this page.
             let all = try await filtered(db.select(from: .opportunities).columns("value", "value_period", "confidence"))
                 .all().map { (try $0.decode(column: "value", as: Int?.self) ?? 0, try $0.decode(column: "value_period", as: String.self), try $0.decode(column: "confidence", as: Int.self)) }
@@ -216,7 +216,7 @@ public struct OpportunityService: Sendable {
 
     static func opportunity(id: String, in db: TenantDatabase) async throws -> Opportunity {
         guard let row = try await db.select(from: .opportunities).column("*").where("id", .equal, id)
-            .first(decoding: OpportunityRow.self, with: crmDecoder)
+            .first(OpportunityRow.self)
         else { throw CloseError.notFound("Opportunity not found") }
         return try await assemble([row], directory: CRMDirectory.load(db), in: db)[0]
     }
@@ -230,7 +230,7 @@ public struct OpportunityService: Sendable {
         var contactNames: [String: String] = [:]
         let contactIDs = Array(Set(rows.compactMap(\.contactId)))
         if !contactIDs.isEmpty {
-            for row in try await db.select(from: .contacts).column("*").where("id", .in, contactIDs).all(decoding: ContactRow.self, with: crmDecoder) {
+            for row in try await db.select(from: .contacts).column("*").where("id", .in, contactIDs).all(ContactRow.self) {
                 contactNames[row.id] = row.contact().displayName
             }
         }

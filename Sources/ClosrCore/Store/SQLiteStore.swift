@@ -19,6 +19,7 @@ final class SQLiteStore: Store {
     let keyChanges: any ChangeSignal
     let accountChanges: any ChangeSignal
     let leadCountChanges: any ChangeSignal
+    let insertBatcher = InsertBatcher()
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], signalsPath: String) throws {
         self.writer = writer

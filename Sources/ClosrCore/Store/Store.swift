@@ -17,6 +17,8 @@ public protocol Store: Sendable {
     var accountChanges: any ChangeSignal { get }
     /// Moves whenever a lead is created or deleted (what an organization's lead count depends on).
     var leadCountChanges: any ChangeSignal { get }
+    /// Writes the inserts of requests that arrive together in one transaction.
+    var insertBatcher: InsertBatcher { get }
 }
 
 /// Opens the store a URL names and brings its schema up to date.

@@ -29,4 +29,18 @@ public struct OrgScope: Sendable {
             try await body(TenantDatabase(organizationID: organizationID, sql: sql, accountChanges: accounts))
         }
     }
+
+    /// A row for `table` with this organization's id, for ``insert(_:)``.
+    func row(into table: TenantTable, _ columns: [(column: String, value: any Encodable & Sendable)]) -> TenantRow {
+        TenantRow(
+            table: table, columns: ["organization_id"] + columns.map(\.column),
+            values: [organizationID as any Encodable & Sendable] + columns.map(\.value)
+        )
+    }
+
+    /// Inserts rows, committed together with those of other requests arriving at the same time
+    /// (``InsertBatcher``); returns once they are committed.
+    func insert(_ rows: [TenantRow]) async throws {
+        try await store.insertBatcher.insert(rows, into: store)
+    }
 }

@@ -89,8 +89,8 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
         .object([
             ("id", .string(id)), ("lead_id", .string(leadID)), ("organization_id", .string(organizationID)),
             ("name", .string(name)), ("display_name", .string(displayName)), ("title", .string(title)),
-            ("emails", .array(emails.map(\.jsonValue))), ("phones", .array(phones.map(\.jsonValue))),
-            ("urls", .array(urls.map(\.jsonValue))), ("integration_links", .array([])), ("timezone", .null),
+            ("emails", .array(emails.map { $0.jsonValue })), ("phones", .array(phones.map { $0.jsonValue })),
+            ("urls", .array(urls.map { $0.jsonValue })), ("integration_links", .array([])), ("timezone", .null),
             ("created_by", .string(createdBy)), ("updated_by", .string(updatedBy)),
             ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
         ] + custom.flatMembers)
