@@ -40,16 +40,6 @@ public struct TenantDatabase: Sendable {
             .values([organizationID as any Encodable & Sendable] + row.map(\.value))
     }
 
-    /// One `INSERT` of several rows with the same columns; nil when there are none.
-    func insert(into table: TenantTable, rows: [[(column: String, value: any Encodable & Sendable)]]) -> SQLInsertBuilder? {
-        guard let first = rows.first else { return nil }
-        var builder = sql.insert(into: table.rawValue).columns(["organization_id"] + first.map(\.column))
-        for row in rows {
-            builder = builder.values([organizationID as any Encodable & Sendable] + row.map(\.value))
-        }
-        return builder
-    }
-
     /// The organization row itself (`organizations.id = ?`).
     func selectOrganization() -> SQLSelectBuilder {
         sql.select().from("organizations").where("id", .equal, organizationID)

@@ -1,0 +1,53 @@
+import ClosrModel
+import Foundation
+import Testing
+
+@testable import ClosrCore
+
+/// Requests whose inserts share a transaction must not share a fate: when one request's rows fail
+/// (here a contact of a lead that does not exist, refused by its foreign key), the batch is retried
+/// request by request, so every other request's rows are still committed and only the bad one fails.
+@Suite struct InsertBatcherTests {
+    @Test func oneFailingRequestDoesNotFailTheOthersInItsBatch() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("closr-batch-\(UUID().uuidString)/closr.sqlite").path
+        let store = try await StoreFactory.open(.sqlite(path: path))
+        let account = try #require(try await AccountProvisioning(store: store).runIfEmpty(organizationName: "A", adminEmail: "a@example.com"))
+        let scope = OrgScope(organizationID: account.key.organizationID, store: store)
+        let status = try await scope.read { db in try await CRMDirectory.load(db).leadStatuses[0].id }
+        let now = CloseTimestamp.now()
+
+        let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
+            for n in 0..<40 {
+                group.addTask {
+                    let id = ClosrID.make(.lead)
+                    let lead = LeadRow(
+                        id: id, organizationId: scope.organizationID, name: "Lead \(n)", description: "", url: nil, statusId: status,
+                        addresses: [], custom: .object([]), createdBy: nil, updatedBy: nil,
+                        dateCreated: now.microseconds, dateUpdated: now.microseconds
+                    )
+                    // Every fifth request's contact points at a lead that does not exist.
+                    let contact = ContactRow(
+                        id: ClosrID.make(.contact), organizationId: scope.organizationID,
+                        leadId: n % 5 == 0 ? ClosrID.make(.lead) : id, name: "C\(n)", title: "", emails: [], phones: [], urls: [],
+                        custom: .object([]), createdBy: nil, updatedBy: nil, dateCreated: now.microseconds, dateUpdated: now.microseconds
+                    )
+                    do {
+                        try await scope.insert([scope.row(into: .leads, lead.insertColumns), scope.row(into: .contacts, contact.insertColumns)])
+                        return (id, true)
+                    } catch {
+                        return (id, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [(String, Bool)]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { !$0.1 }.count == 8)
+        let stored = try await scope.read { db in
+            try await db.select(from: .leads).column("id").all().map { try $0.decode(column: "id", as: String.self) }
+        }
+        #expect(Set(stored) == Set(outcomes.filter(\.1).map(\.0)))
+        let contacts = try await scope.read { db in try await db.select(from: .contacts).column("id").all().count }
+        #expect(contacts == 32)
+        try await store.close()
+    }
+}
