@@ -1,5 +1,6 @@
 import ClosrCore
 import ClosrModel
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -28,10 +29,16 @@ public struct ClosrRequestContext: RequestContext {
     }
 
     /// Who is asking and from where, for the event log.
+    static let tzOffset = HTTPField.Name("X-TZ-Offset")!
+
     func origin(of request: Request) -> RequestOrigin {
-        RequestOrigin(
+        var origin = RequestOrigin(
             userID: principal?.userID, apiKeyID: principal?.apiKeyID, requestID: requestID, ip: clientIP,
             userAgent: request.headers[.userAgent], method: request.method.rawValue, path: request.uri.path
         )
+        if let offset = request.headers[Self.tzOffset].flatMap(RequestOrigin.utcOffsetSeconds(fromHours:)) {
+            origin.utcOffsetSeconds = offset
+        }
+        return origin
     }
 }

@@ -153,6 +153,24 @@ import Testing
             let words = try await client.json(.get, "/api/v1/lead/?query=Lead+11", key: key)
             #expect(words.json["total_results"] as? Int == 1)
 
+            // Paging to the end returns every lead once, in order (pages are chosen by id from the index).
+            var paged: [String] = []
+            for skip in stride(from: 0, to: 15, by: 5) {
+                let page = try await client.json(.get, "/api/v1/lead/?_skip=\(skip)&_limit=5&_fields=id", key: key).json
+                paged += (page["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+            #expect(paged == Array(ids.reversed()))
+            let beyond = try await client.json(.get, "/api/v1/lead/?_skip=50&_limit=5", key: key).json
+            #expect((beyond["data"] as? [Any])?.isEmpty == true && beyond["has_more"] as? Bool == false)
+
+            // `_order_by` sorts like `sort:`; a `sort:` in the query wins.
+            let byName = try await client.json(.get, "/api/v1/lead/?_order_by=-name&_limit=2&_fields=name", key: key).json
+            #expect((byName["data"] as? [[String: Any]])?.map { $0["name"] as! String } == ["Lead 11", "Lead 10"])
+            let both = try await client.json(.get, "/api/v1/lead/?query=sort:name&_order_by=-name&_limit=1&_fields=name", key: key).json
+            #expect((both["data"] as? [[String: Any]])?.map { $0["name"] as! String } == ["Lead 00"])
+            let badOrder = try await client.json(.get, "/api/v1/lead/?_order_by=color", key: key)
+            #expect(badOrder.status == .badRequest && (badOrder.json["error"] as? String)?.contains("date_created") == true)
+
             for bad in ["foo:bar", "name:%22open", "created+%3E+yesterday", "sort:color"] {
                 let response = try await client.json(.get, "/api/v1/lead/?query=\(bad)", key: key)
                 #expect(response.status == .badRequest, "\(bad)")

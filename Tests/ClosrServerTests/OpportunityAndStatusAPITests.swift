@@ -170,6 +170,37 @@ import Testing
             #expect(Set(data[0].keys) == ["id", "first_name", "last_name", "email", "image", "date_created", "date_updated", "last_used_timezone"])
             #expect(try await client.json(.get, "/api/v1/user/\(member.userID)/", key: key).json["email"] as? String == "bob@example.com")
             #expect(try await client.json(.get, "/api/v1/user/user_stranger/", key: key).status == .notFound)
+
+            // Ada before Bob by first name; descending, Bob first.
+            let byFirst = try await client.json(.get, "/api/v1/user/?_order_by=first_name,last_name", key: key).json
+            #expect((byFirst["data"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["ada@example.com", "bob@example.com"])
+            let descending = try await client.json(.get, "/api/v1/user/?_order_by=-first_name,last_name", key: key).json
+            #expect((descending["data"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["bob@example.com", "ada@example.com"])
+            let bad = try await client.json(.get, "/api/v1/user/?_order_by=email", key: key)
+            #expect(bad.status == .badRequest && (bad.json["error"] as? String)?.contains("last_name,first_name") == true)
+        }
+    }
+
+    /// `date_won` is filled with today where the caller is, from closeio's `X-TZ-Offset` header (hours).
+    @Test func dateWonIsTodayInTheCallersTimezone() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            for hours in ["14", "-12.0", "5.5"] {
+                let offset = Int((Double(hours)! * 3600).rounded())
+                let before = String(CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + Int64(offset) * 1_000_000).iso8601.prefix(10))
+                let won = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"status": "Won", "value": 100}"#,
+                                                headers: [HTTPField.Name("X-TZ-Offset")!: hours])
+                let after = String(CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + Int64(offset) * 1_000_000).iso8601.prefix(10))
+                #expect(won.status == .ok)
+                #expect([before, after].contains(won.json["date_won"] as? String ?? ""), "X-TZ-Offset: \(hours)")
+            }
+            // Fourteen hours east and twelve west of UTC are never the same day.
+            let east = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"status": "Won"}"#, headers: [HTTPField.Name("X-TZ-Offset")!: "14"])
+            let west = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"status": "Won"}"#, headers: [HTTPField.Name("X-TZ-Offset")!: "-12"])
+            #expect(east.json["date_won"] as? String != west.json["date_won"] as? String)
+            let ignored = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"status": "Won"}"#, headers: [HTTPField.Name("X-TZ-Offset")!: "lunch"])
+            #expect(ignored.json["date_won"] as? String == String(CloseTimestamp.now().iso8601.prefix(10)))
         }
     }
 }

@@ -64,12 +64,15 @@ public struct LeadService: Sendable {
     public func list(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
         try await scope.read { db in
             let directory = try await CRMDirectory.load(db)
-            var select = LeadGraph.columns(db.select(from: .leads))
+            // The page's ids come first, from the list's index alone; only those rows are then read with
+            // their children. Skipping deep into a million leads walks index entries, not table rows.
+            var ids = db.select(from: .leads).column(SQLColumn("id", table: "leads"))
             var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            select = try LeadQuerySQL.apply(query, to: select, directory: directory, db: db)
+            ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db)
             count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
-            select = LeadQuerySQL.order(query, select)
-            let graphs = try await select.offset(skip).limit(limit).all(LeadGraph.self)
+            ids = LeadQuerySQL.order(query, ids).offset(skip).limit(limit)
+            let select = LeadQuerySQL.order(query, LeadGraph.columns(db.select(from: .leads, idsFrom: ids)))
+            let graphs = try await select.all(LeadGraph.self)
             let total = try await LeadCount.total(query.clauses.isEmpty ? nil : count, in: db)
             return (directory.leads(graphs), total)
         }

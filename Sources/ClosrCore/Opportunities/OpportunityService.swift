@@ -78,7 +78,7 @@ public struct OpportunityService: Sendable {
                 if let index = columns.firstIndex(where: { $0.column == column }) { columns[index].value = value }
             }
             if status.type == "won", !input.values.contains(where: { $0.0 == "date_won" }) {
-                columns[columns.firstIndex { $0.column == "date_won" }!].value = Self.today()
+                columns[columns.firstIndex { $0.column == "date_won" }!].value = origin.today
             }
             if !custom.isEmpty {
                 let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("opportunity", in: db), in: db)
@@ -109,7 +109,7 @@ public struct OpportunityService: Sendable {
                 let status = try await Self.resolveStatus(id: input.statusID, label: input.statusLabel, in: db)
                 changes.append(("status_id", status.id))
                 if status.type == "won", before.dateWon == nil, !changes.contains(where: { $0.0 == "date_won" }) {
-                    changes.append(("date_won", Self.today()))
+                    changes.append(("date_won", origin.today))
                 }
             }
             if input.leadID != nil { throw CloseError.validation(["lead_id": "An opportunity cannot move to another lead."]) }
@@ -266,9 +266,5 @@ public struct OpportunityService: Sendable {
                 throw CloseError.validation(["contact_id": "Invalid contact id."])
             }
         }
-    }
-
-    static func today() -> String {
-        String(CloseTimestamp.now().iso8601.prefix(10))
     }
 }

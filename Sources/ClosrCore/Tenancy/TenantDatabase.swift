@@ -16,6 +16,17 @@ public struct TenantDatabase: Sendable {
             .where(SQLColumn("organization_id", table: table.rawValue), .equal, SQLBind(organizationID))
     }
 
+    /// `SELECT … FROM (ids) AS page JOIN table ON table.id = page.id WHERE table.organization_id = ?`:
+    /// the rows a subquery of ids chose (a page), read id by id after the subquery has walked only its
+    /// index. SQLite is told to keep `page` outside (`CROSS JOIN`): left to itself it walked the
+    /// table's list index to save sorting a hundred rows, as it did for `WHERE id IN (…)`.
+    func select(from table: TenantTable, idsFrom ids: SQLSelectBuilder) -> SQLSelectBuilder {
+        sql.select()
+            .from(SQLAlias(SQLGroupExpression(ids.select), as: SQLIdentifier("page")))
+            .join(SQLIdentifier(table.rawValue), method: OuterLoopFirstJoin(), on: SQLColumn("id", table: table.rawValue), .equal, SQLColumn("id", table: "page"))
+            .where(SQLColumn("organization_id", table: table.rawValue), .equal, SQLBind(organizationID))
+    }
+
     /// `UPDATE table SET … WHERE organization_id = ?`.
     func update(_ table: TenantTable) -> SQLUpdateBuilder {
         sql.update(table.rawValue).where("organization_id", .equal, organizationID)
@@ -56,5 +67,13 @@ public struct TenantDatabase: Sendable {
         _ = builder.column(column).from(table.rawValue).where("organization_id", .equal, organizationID)
         _ = build(builder)
         return builder.query
+    }
+}
+
+/// An inner join that keeps its left side as the outer loop: `CROSS` in SQLite, which documents it for
+/// exactly this; `INNER` elsewhere (PostgreSQL's `CROSS JOIN` takes no `ON`).
+private struct OuterLoopFirstJoin: SQLExpression {
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(serializer.dialect.name == "sqlite" ? "CROSS" : "INNER")
     }
 }

@@ -4,7 +4,7 @@
 /// `JSONEncoder`, which took a third of the time of a `/me/` request in profiles; Foundation's
 /// `JSONSerialization` was as costly on the error path. A tree also makes `_fields` a matter of
 /// keeping some keys of an object.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)

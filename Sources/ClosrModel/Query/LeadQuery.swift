@@ -53,6 +53,20 @@ public struct LeadQuery: Sendable, Equatable {
         "name": .name, "display_name": .name,
     ]
 
+    /// Adds `_order_by` (`field` or `-field`, comma-separated) as the sort, unless the query has its own
+    /// `sort:`, which wins as it does in Close.
+    public mutating func order(by parameter: String) throws(CloseError) {
+        guard sort.isEmpty else { return }
+        for item in parameter.split(separator: ",") {
+            let descending = item.hasPrefix("-")
+            let name = String(descending ? item.dropFirst() : item).lowercased()
+            guard let field = Self.sortNames[name] else {
+                throw CloseError.badRequest("Cannot order leads by '\(name)'; use date_created, date_updated or name, with - for descending.")
+            }
+            sort.append((field, descending))
+        }
+    }
+
     /// Parses a query string; empty or blank means "every lead".
     public init(parsing text: String) throws(CloseError) {
         var tokens = try QueryTokenizer.tokens(text)[...]

@@ -11,7 +11,9 @@ struct LeadController {
         routes.on("lead", .get) { request, context in
             let principal = try context.requirePrincipal()
             let list = try ListQuery(request, maxLimit: 200)
-            let query = try LeadQuery(parsing: QueryParameters(request)["query"] ?? "")
+            let parameters = QueryParameters(request)
+            var query = try LeadQuery(parsing: parameters["query"] ?? "")
+            if let orderBy = parameters["_order_by"] { try query.order(by: orderBy) }
             let (leads, total) = try await leads.list(query: query, skip: list.skip, limit: list.limit, in: principal.scope)
             return JSONResponse.make(FieldSelection(request).page(list.page(leads, total: total)))
         }
