@@ -167,7 +167,8 @@ import Testing
             let users = try await client.json(.get, "/api/v1/user/", key: key).json
             let data = try #require(users["data"] as? [[String: Any]])
             #expect(Set(data.compactMap { $0["email"] as? String }) == ["ada@example.com", "bob@example.com"])
-            #expect(Set(data[0].keys) == ["id", "first_name", "last_name", "email", "image", "date_created", "date_updated", "last_used_timezone"])
+            #expect(Set(data[0].keys) == ["id", "first_name", "last_name", "email", "image", "date_created", "date_updated", "last_used_timezone", "organizations"])
+            #expect(data[0]["organizations"] as? [String] == [env.organizationID])
             #expect(try await client.json(.get, "/api/v1/user/\(member.userID)/", key: key).json["email"] as? String == "bob@example.com")
             #expect(try await client.json(.get, "/api/v1/user/user_stranger/", key: key).status == .notFound)
 

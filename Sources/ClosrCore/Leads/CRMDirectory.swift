@@ -59,6 +59,7 @@ struct CRMDirectory: Sendable {
             updatedBy: row.updatedBy, updatedByName: name(row.updatedBy),
             dateCreated: CloseTimestamp(microseconds: row.dateCreated), dateUpdated: CloseTimestamp(microseconds: row.dateUpdated)
         )
+        opportunity.dateLost = row.dateLost
         opportunity.custom = CustomValueInput.values(row.custom, fields: customFields["opportunity"] ?? [])
         return opportunity
     }

@@ -70,7 +70,7 @@ public struct OpportunityService: Sendable {
             var columns: [(column: String, value: any Encodable & Sendable)] = [
                 ("id", id), ("lead_id", leadID), ("status_id", status.id), ("value", Int?.none),
                 ("value_period", "one_time"), ("value_currency", currency), ("confidence", 0), ("note", ""),
-                ("date_won", String?.none), ("user_id", principal.userID), ("contact_id", String?.none), ("custom", "{}"),
+                ("date_won", String?.none), ("date_lost", String?.none), ("user_id", principal.userID), ("contact_id", String?.none), ("custom", "{}"),
                 ("created_by", principal.userID), ("updated_by", principal.userID),
                 ("date_created", now.microseconds), ("date_updated", now.microseconds),
             ]
@@ -79,6 +79,9 @@ public struct OpportunityService: Sendable {
             }
             if status.type == "won", !input.values.contains(where: { $0.0 == "date_won" }) {
                 columns[columns.firstIndex { $0.column == "date_won" }!].value = origin.today
+            }
+            if status.type == "lost" {
+                columns[columns.firstIndex { $0.column == "date_lost" }!].value = origin.today
             }
             if !custom.isEmpty {
                 let values = try await custom.applied(to: [:], fields: CustomFieldService.fields("opportunity", in: db), in: db)
@@ -110,6 +113,10 @@ public struct OpportunityService: Sendable {
                 changes.append(("status_id", status.id))
                 if status.type == "won", before.dateWon == nil, !changes.contains(where: { $0.0 == "date_won" }) {
                     changes.append(("date_won", origin.today))
+                }
+                // Like date_won: filled on the move to lost, kept on leaving it.
+                if status.type == "lost", before.dateLost == nil {
+                    changes.append(("date_lost", origin.today))
                 }
             }
             if input.leadID != nil { throw CloseError.validation(["lead_id": "An opportunity cannot move to another lead."]) }
@@ -144,6 +151,8 @@ public struct OpportunityService: Sendable {
         public var statusTypes: [String]?
         public var statusLabels: [String]?
         public var valuePeriods: [String]?
+        /// Close's opportunity search (`query=note:important`, or bare words): the note contains it.
+        public var noteContains: String?
         public var dateRanges: [(column: String, comparison: String, value: String)] = []
         public var orderBy: [(column: String, descending: Bool)] = []
 
@@ -154,6 +163,18 @@ public struct OpportunityService: Sendable {
         "date_won", "date_updated", "date_created", "confidence", "value", "annualized_value",
         "annualized_expected_value", "user_name",
     ]
+
+    /// What `_order_by` sorts on: a column, or for the derived values the expression that computes them.
+    static func orderExpression(_ field: String) -> any SQLExpression {
+        let annualized = "(COALESCE(opportunities.value, 0) * CASE opportunities.value_period WHEN 'monthly' THEN 12 ELSE 1 END)"
+        switch field {
+        case "annualized_value": return SQLRaw(annualized)
+        case "annualized_expected_value": return SQLRaw("(\(annualized) * opportunities.confidence)")
+        case "user_name":
+            return SQLRaw("(SELECT users.first_name || ' ' || users.last_name FROM users WHERE users.id = opportunities.user_id)")
+        default: return SQLColumn(field, table: "opportunities")
+        }
+    }
 
     /// A page of opportunities and the aggregates Close returns over all matches.
     public func list(_ filter: Filter, skip: Int, limit: Int, in scope: OrgScope) async throws -> (opportunities: [Opportunity], total: Int, aggregates: JSONValue) {
@@ -171,6 +192,9 @@ public struct OpportunityService: Sendable {
                 if let users = filter.userIDs { select = select.where("user_id", .in, users) }
                 if let statusIDs { select = select.where("status_id", .in, statusIDs.isEmpty ? [""] : statusIDs) }
                 if let periods = filter.valuePeriods { select = select.where("value_period", .in, periods) }
+                if let text = filter.noteContains {
+                    select = select.where(SQLFunction("lower", args: SQLColumn("note")), .like, SQLBind("%" + LeadQuerySQL.escapeLike(text.lowercased()) + "%"))
+                }
                 for range in filter.dateRanges {
                     let op: SQLBinaryOperator = ["gt": .greaterThan, "gte": .greaterThanOrEqual, "lt": .lessThan, "lte": .lessThanOrEqual][range.comparison] ?? .equal
                     if range.column == "date_won" {
@@ -182,8 +206,8 @@ public struct OpportunityService: Sendable {
                 return select
             }
             var select = filtered(db.select(from: .opportunities).column("*"))
-            for order in filter.orderBy where ["date_won", "date_updated", "date_created", "confidence", "value"].contains(order.column) {
-                select = select.orderBy(order.column, order.descending ? .descending : .ascending)
+            for order in filter.orderBy {
+                select = select.orderBy(Self.orderExpression(order.column), order.descending ? SQLDirection.descending : SQLDirection.ascending)
             }
             if filter.orderBy.isEmpty { select = select.orderBy("date_created", .descending) }
             let rows = try await select.orderBy("id").offset(skip).limit(limit).all(OpportunityRow.self)

@@ -57,7 +57,11 @@ public struct OrganizationService: Sendable {
                 .orderBy(SQLColumn("last_name", table: "users")).orderBy(SQLColumn("first_name", table: "users"))
                 .all(decoding: UserRow.self, with: rowDecoder)
         }
-        return rows.map(\.user)
+        return rows.map { row in
+            var user = row.user
+            user.organizationIDs = [principal.organizationID]
+            return user
+        }
     }
 
     /// The organization `id` if it is the principal's own; 404 for any other, existing or not.

@@ -119,6 +119,7 @@ struct OpportunityRow: Sendable {
     let confidence: Int
     let note: String
     let dateWon: String?
+    let dateLost: String?
     let userId: String?
     let contactId: String?
     let custom: JSONValue
@@ -128,7 +129,7 @@ struct OpportunityRow: Sendable {
     let dateUpdated: Int64
 
     /// As ``ContactRow/graphColumns``.
-    static let graphColumns = "o.id, o.status_id, o.value, o.value_period, o.value_currency, o.confidence, o.note, o.date_won, o.user_id, o.contact_id, json(o.custom), o.created_by, o.updated_by, o.date_created, o.date_updated"
+    static let graphColumns = "o.id, o.status_id, o.value, o.value_period, o.value_currency, o.confidence, o.note, o.date_won, o.date_lost, o.user_id, o.contact_id, json(o.custom), o.created_by, o.updated_by, o.date_created, o.date_updated"
 }
 
 extension OpportunityRow: ColumnDecodable {
@@ -144,6 +145,7 @@ extension OpportunityRow: ColumnDecodable {
         confidence = values.int()
         note = values.string()
         dateWon = values.optionalString()
+        dateLost = values.optionalString()
         userId = values.optionalString()
         contactId = values.optionalString()
         custom = values.object()
@@ -164,6 +166,7 @@ extension OpportunityRow: ColumnDecodable {
         confidence = try columns.int("confidence")
         note = try columns.string("note")
         dateWon = try columns.optionalString("date_won")
+        dateLost = try columns.optionalString("date_lost")
         userId = try columns.optionalString("user_id")
         contactId = try columns.optionalString("contact_id")
         custom = try columns.json("custom", fallback: .object([]))

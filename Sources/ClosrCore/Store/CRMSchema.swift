@@ -125,6 +125,11 @@ extension CRMSchema {
                 .column("organization_id").column(column).column("id").run()
         }
     }
+
+    /// Migration 7: `date_lost`, filled like `date_won` when an opportunity moves to a lost status.
+    static func addDateLost(_ db: any SQLDatabase) async throws {
+        try await db.alter(table: "opportunities").column("date_lost", type: .text).run()
+    }
 }
 
 /// What a new Close organization starts with (close-api.md §8): lead statuses Potential, Bad Fit,

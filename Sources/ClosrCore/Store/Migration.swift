@@ -17,6 +17,7 @@ enum Migrations {
         Migration(version: 4, name: "statuses, pipelines, leads, contacts, opportunities", apply: CRMSchema.create),
         Migration(version: 5, name: "custom fields", apply: CRMSchema.createCustomFields),
         Migration(version: 6, name: "list indexes ending in id", apply: CRMSchema.createListIndexes),
+        Migration(version: 7, name: "opportunity date_lost", apply: CRMSchema.addDateLost),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

@@ -110,9 +110,17 @@ public enum PhoneNumber {
 
     /// `+1 555-555-0100` for North American numbers; the E.164 form otherwise.
     public static func formatted(_ phone: String) -> String {
-        let digits = Array(phone.dropFirst())
-        guard phone.hasPrefix("+1"), digits.count == 11 else { return phone }
-        return "+1 \(String(digits[1...3]))-\(String(digits[4...6]))-\(String(digits[7...10]))"
+        // Bytes, not Characters: this runs for every phone of every contact listed.
+        let bytes = Array(phone.utf8)
+        guard bytes.count == 12, bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "1") else { return phone }
+        var out = Array("+1 ".utf8)
+        out.reserveCapacity(15)
+        out += bytes[2...4]
+        out.append(UInt8(ascii: "-"))
+        out += bytes[5...7]
+        out.append(UInt8(ascii: "-"))
+        out += bytes[8...11]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The country code's country where it is unambiguous, else nil.

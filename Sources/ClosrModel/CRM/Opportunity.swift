@@ -20,6 +20,7 @@ public struct Opportunity: Sendable, Equatable, JSONRepresentable {
     public var note: String
     /// `YYYY-MM-DD`.
     public var dateWon: String?
+    public var dateLost: String? = nil
     public var custom = CustomValues()
     public var userID: String?
     public var userName: String?
@@ -83,7 +84,7 @@ public struct Opportunity: Sendable, Equatable, JSONRepresentable {
             ("value_formatted", .string(Money.formatted(cents: value, currency: valueCurrency, period: valuePeriod))),
             ("annualized_value", int(annualizedValue)), ("expected_value", int(expectedValue)),
             ("annualized_expected_value", int(annualizedExpectedValue)), ("confidence", .int(confidence)),
-            ("note", .string(note)), ("date_won", .string(dateWon)), ("date_lost", .null),
+            ("note", .string(note)), ("date_won", .string(dateWon)), ("date_lost", .string(dateLost)),
             ("user_id", .string(userID)), ("user_name", .string(userName)),
             ("contact_id", .string(contactID)), ("contact_name", .string(contactName)),
             ("created_by", .string(createdBy)), ("created_by_name", .string(createdByName)),

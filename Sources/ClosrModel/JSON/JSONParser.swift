@@ -92,7 +92,7 @@ struct JSONParser {
         guard index < bytes.count else { throw Failure() }
         if bytes[index] == UInt8(ascii: "\"") {
             index += 1
-            return try utf8(bytes[start..<(index - 1)])
+            return try utf8(start..<(index - 1))
         }
         var out = Array(bytes[start..<index])
         while index < bytes.count {
@@ -100,7 +100,8 @@ struct JSONParser {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return try utf8(out[...])
+                guard let text = String(validating: out, as: UTF8.self) else { throw Failure() }
+                return text
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw Failure() }
                 let escape = bytes[index]
@@ -198,8 +199,11 @@ struct JSONParser {
         }
     }
 
-    private func utf8(_ slice: ArraySlice<UInt8>) throws -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else { throw Failure() }
+    /// The bytes in `range` as a string, refused unless they are UTF-8; read from contiguous memory,
+    /// which is the standard library's fast path.
+    private func utf8(_ range: Range<Int>) throws -> String {
+        let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        guard let text else { throw Failure() }
         return text
     }
 }

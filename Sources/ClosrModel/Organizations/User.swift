@@ -8,6 +8,9 @@ public struct User: Sendable, Equatable, Decodable, JSONRepresentable {
     public var dateCreated: CloseTimestamp
     public var dateUpdated: CloseTimestamp
     public var lastUsedTimezone: String?
+    /// The ids of the caller's organizations this user belongs to, as `/user/` lists them; `/me/` has
+    /// its own, fuller `organizations`, so there this stays nil and is left out.
+    public var organizationIDs: [String]? = nil
 
     public init(
         id: String, firstName: String, lastName: String, email: String, image: String? = nil,
@@ -38,6 +41,6 @@ public struct User: Sendable, Equatable, Decodable, JSONRepresentable {
             ("id", .string(id)), ("first_name", .string(firstName)), ("last_name", .string(lastName)),
             ("email", .string(email)), ("image", .string(image)), ("date_created", .timestamp(dateCreated)),
             ("date_updated", .timestamp(dateUpdated)), ("last_used_timezone", .string(lastUsedTimezone)),
-        ])
+        ] + (organizationIDs.map { [("organizations", .array($0.map { JSONValue.string($0) }))] } ?? []))
     }
 }

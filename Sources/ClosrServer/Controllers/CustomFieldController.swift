@@ -21,7 +21,7 @@ struct CustomFieldController {
                 routes.on(path, .post) { request, context in
                     let principal = try context.requirePrincipal()
                     let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
-                    return JSONResponse.make(try await customFields.create(objectType, body, principal: principal, origin: context.origin(of: request)))
+                    return JSONResponse.make(fieldsOf: request, try await customFields.create(objectType, body, principal: principal, origin: context.origin(of: request)))
                 }
                 routes.on("\(path)/:id", .get) { request, context in
                     let principal = try context.requirePrincipal()
@@ -31,7 +31,7 @@ struct CustomFieldController {
                 routes.on("\(path)/:id", .put) { request, context in
                     let principal = try context.requirePrincipal()
                     let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
-                    return JSONResponse.make(try await customFields.update(
+                    return JSONResponse.make(fieldsOf: request, try await customFields.update(
                         objectType, id: try context.parameters.require("id"), body, principal: principal, origin: context.origin(of: request)
                     ))
                 }

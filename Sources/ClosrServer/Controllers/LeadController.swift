@@ -10,7 +10,7 @@ struct LeadController {
     func addRoutes(to routes: CloseRoutes) {
         routes.on("lead", .get) { request, context in
             let principal = try context.requirePrincipal()
-            let list = try ListQuery(request, maxLimit: 200)
+            let list = try ListQuery(request)
             let parameters = QueryParameters(request)
             var query = try LeadQuery(parsing: parameters["query"] ?? "")
             if let orderBy = parameters["_order_by"] { try query.order(by: orderBy) }

@@ -1,3 +1,4 @@
+import Foundation
 import ClosrCore
 import ClosrModel
 import Hummingbird
@@ -64,6 +65,18 @@ struct OpportunityController {
                 }
                 filter.dateRanges.append((column, comparison, text))
             }
+        }
+        for unsupported in ["_group_by", "lead_saved_search_id", "is_stalled"] where value(unsupported) != nil {
+            throw CloseError.badRequest("\(unsupported) is not supported by Closr yet.")
+        }
+        if let text = value("query")?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            var search = text
+            if search.lowercased().hasPrefix("note:") { search = String(search.dropFirst(5)) }
+            search = search.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            guard !search.contains(":"), !search.isEmpty else {
+                throw CloseError.badRequest("Invalid query: opportunities can be searched by note only (note:\"text\" or words).")
+            }
+            filter.noteContains = search
         }
         for field in (value("_order_by") ?? "").split(separator: ",") {
             let descending = field.hasPrefix("-")

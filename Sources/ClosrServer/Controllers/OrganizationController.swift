@@ -13,16 +13,16 @@ struct OrganizationController {
     }
 
     func addRoutes(to routes: CloseRoutes) {
-        routes.on("organization/:id", .get) { _, context in
+        routes.on("organization/:id", .get) { request, context in
             let id = try context.parameters.require("id")
-            return JSONResponse.make(try await organizations.organization(id: id, for: try context.requirePrincipal()))
+            return JSONResponse.make(fieldsOf: request, try await organizations.organization(id: id, for: try context.requirePrincipal()))
         }
         routes.on("organization/:id", .put) { request, context in
             let principal = try context.requirePrincipal()
             let id = try context.parameters.require("id")
             let update = try await JSONRequestBody.decode(Update.self, from: request, maxBytes: maxBodyBytes)
             return JSONResponse.make(
-                try await organizations.update(id: id, name: update.name, currency: update.currency, for: principal)
+                fieldsOf: request, try await organizations.update(id: id, name: update.name, currency: update.currency, for: principal)
             )
         }
     }

@@ -29,24 +29,24 @@ struct StatusController {
                 let principal = try context.requirePrincipal()
                 let query = try ListQuery(request)
                 let all = try await statuses.list(kind, in: principal.scope)
-                return JSONResponse.make(query.page(ofAll: all))
+                return JSONResponse.make(FieldSelection(request).page(query.page(ofAll: all)))
             }
             routes.on(path, .post) { request, context in
                 let principal = try context.requirePrincipal()
                 let body = try await JSONRequestBody.decode(StatusBody.self, from: request, maxBytes: maxBodyBytes)
-                return JSONResponse.make(try await statuses.create(
+                return JSONResponse.make(fieldsOf: request, try await statuses.create(
                     kind, label: body.label, type: body.type, pipelineID: body.pipelineID, in: principal.scope,
                     origin: context.origin(of: request)
                 ))
             }
-            routes.on("\(path)/:id", .get) { _, context in
+            routes.on("\(path)/:id", .get) { request, context in
                 let principal = try context.requirePrincipal()
-                return JSONResponse.make(try await statuses.get(kind, id: try context.parameters.require("id"), in: principal.scope))
+                return JSONResponse.make(fieldsOf: request, try await statuses.get(kind, id: try context.parameters.require("id"), in: principal.scope))
             }
             routes.on("\(path)/:id", .put) { request, context in
                 let principal = try context.requirePrincipal()
                 let body = try await JSONRequestBody.decode(StatusBody.self, from: request, maxBytes: maxBodyBytes)
-                return JSONResponse.make(try await statuses.rename(
+                return JSONResponse.make(fieldsOf: request, try await statuses.rename(
                     kind, id: try context.parameters.require("id"), label: body.label, in: principal.scope,
                     origin: context.origin(of: request)
                 ))
@@ -61,21 +61,21 @@ struct StatusController {
             let principal = try context.requirePrincipal()
             let query = try ListQuery(request)
             let all = try await statuses.pipelines(in: principal.scope)
-            return JSONResponse.make(query.page(ofAll: all))
+            return JSONResponse.make(FieldSelection(request).page(query.page(ofAll: all)))
         }
         routes.on("pipeline", .post) { request, context in
             let principal = try context.requirePrincipal()
             let body = try await JSONRequestBody.decode(PipelineBody.self, from: request, maxBytes: maxBodyBytes)
-            return JSONResponse.make(try await statuses.createPipeline(name: body.name, in: principal.scope, origin: context.origin(of: request)))
+            return JSONResponse.make(fieldsOf: request, try await statuses.createPipeline(name: body.name, in: principal.scope, origin: context.origin(of: request)))
         }
-        routes.on("pipeline/:id", .get) { _, context in
+        routes.on("pipeline/:id", .get) { request, context in
             let principal = try context.requirePrincipal()
-            return JSONResponse.make(try await statuses.pipeline(id: try context.parameters.require("id"), in: principal.scope))
+            return JSONResponse.make(fieldsOf: request, try await statuses.pipeline(id: try context.parameters.require("id"), in: principal.scope))
         }
         routes.on("pipeline/:id", .put) { request, context in
             let principal = try context.requirePrincipal()
             let body = try await JSONRequestBody.decode(PipelineBody.self, from: request, maxBytes: maxBodyBytes)
-            return JSONResponse.make(try await statuses.renamePipeline(
+            return JSONResponse.make(fieldsOf: request, try await statuses.renamePipeline(
                 id: try context.parameters.require("id"), name: body.name, in: principal.scope, origin: context.origin(of: request)
             ))
         }

@@ -8,6 +8,11 @@ enum JSONResponse {
         make(value.jsonValue, status: status)
     }
 
+    /// One object, cut to the request's `_fields` (close-api.md §1.6: single GETs and POST/PUT responses).
+    static func make(fieldsOf request: Request, _ value: some JSONRepresentable) -> Response {
+        make(FieldSelection(request).apply(value.jsonValue))
+    }
+
     static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         make(json: value.serialized(), status: status)
     }
