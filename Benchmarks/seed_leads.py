@@ -71,6 +71,7 @@ def main():
                            " updated_by, date_created, date_updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", opportunities)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
+    random.shuffle(ids)  # requests then jump around the database instead of walking it in order
     with open(ids_file, "w") as out:
         out.write("\n".join(ids) + "\n")
     print(f"seeded {count} leads, {2 * count} contacts, {count} opportunities in {time.time() - started:.1f} s")
