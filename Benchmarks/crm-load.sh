@@ -44,10 +44,11 @@ BASE="http://127.0.0.1:$PORT"
       sleep 0.2
   done ) &
 
-# measure LABEL CONNECTIONS wrk-args…: prints "LABEL: N req/s, p99 X ms".
+# measure LABEL CONNECTIONS wrk-args…: a 2-second warm-up, then prints "LABEL: N req/s, p99 X ms".
 measure() {
     local label=$1 connections=$2; shift 2
     local out
+    wrk -t2 -c"$connections" -d2s "$@" >/dev/null   # warm up: caches, first-request work, page cache
     out=$(wrk -t2 -c"$connections" -d"${SECONDS_EACH}s" --latency "$@")
     if echo "$out" | grep -q "Non-2xx"; then echo "$label: errors" >&2; echo "$out" >&2; exit 1; fi
     local rps p99
@@ -57,7 +58,6 @@ measure() {
 }
 
 export CLOSR_BENCH_IDS="$WORK/ids"
-wrk -t2 -c16 -d3s -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE" >/dev/null   # warm caches
 echo "leads: $LEADS (2 contacts and 1 opportunity each); database $((DB_BYTES / 1048576)) MiB, $((DB_BYTES / LEADS)) bytes per lead"
 measure "baseline GET /healthz" 32 "$BASE/healthz"
 measure "GET /lead/{id}/ (random ids)" 32 -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE"

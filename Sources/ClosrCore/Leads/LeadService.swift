@@ -180,7 +180,7 @@ public struct LeadService: Sendable {
     }
 
     static func lead(id: String, in db: TenantDatabase) async throws -> Lead {
-        guard let graph = try await LeadGraph.columns(db.select(from: .leads)).where("id", .equal, id).first(LeadGraph.self) else {
+        guard let graph = try await db.rows(LeadGraph.byID, id, as: LeadGraph.self).first else {
             throw CloseError.notFound("Lead not found")
         }
         return try await CRMDirectory.load(db).leads([graph])[0]
