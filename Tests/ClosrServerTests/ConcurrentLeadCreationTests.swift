@@ -40,7 +40,13 @@ import Testing
                 let page = try await client.json(
                     .get, "/api/v1/event/?object_type=lead&action=created" + (cursor.map { "&_cursor=\($0)" } ?? ""), key: key
                 ).json
-                for event in page["data"] as? [[String: Any]] ?? [] { events.insert(event["object_id"] as? String ?? "") }
+                for event in page["data"] as? [[String: Any]] ?? [] {
+                    events.insert(event["object_id"] as? String ?? "")
+                    // The event carries the lead as it was created, as an object.
+                    let data = event["data"] as? [String: Any]
+                    #expect(data?["id"] as? String == event["object_id"] as? String)
+                    #expect((data?["name"] as? String)?.hasPrefix("Batch ") == true && (data?["contacts"] as? [Any])?.count == 2)
+                }
                 cursor = page["cursor_next"] as? String
             } while cursor != nil
             #expect(events == Set(created.map(\.1)))

@@ -47,7 +47,7 @@ public struct LeadService: Sendable {
             $0.newRow(id: ClosrID.make(.contact), organizationID: scope.organizationID, leadID: id, userID: principal.userID, now: now)
         }
         let lead = directory.leads([LeadGraph(lead: row, contacts: contactRows, opportunities: [])])[0]
-        let event = EventLog.columns(objectType: "lead", objectID: id, leadID: id, action: "created", data: lead.jsonValue, origin: origin, at: now)
+        let event = EventLog.columns(objectType: "lead", objectID: id, leadID: id, action: "created", data: .raw(lead.jsonText), origin: origin, at: now)
         defer { scope.store.leadCountChanges.announce() }
         try await scope.insert(
             [scope.row(into: .leads, row.insertColumns)] + contactRows.map { scope.row(into: .contacts, $0.insertColumns) }

@@ -1,5 +1,5 @@
 /// A contact of a lead (close-api.md §6).
-public struct Contact: Sendable, Equatable, JSONRepresentable {
+public struct Contact: Sendable, Equatable, JSONWritable {
     public var id: String
     public var organizationID: String
     public var leadID: String
@@ -14,7 +14,7 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
     public var dateCreated: CloseTimestamp
     public var dateUpdated: CloseTimestamp
 
-    public struct Email: Sendable, Equatable {
+    public struct Email: Sendable, Equatable, JSONWritable {
         public var type: String
         public var email: String
         public var isUnsubscribed: Bool
@@ -25,12 +25,16 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
             self.isUnsubscribed = isUnsubscribed
         }
 
-        public var jsonValue: JSONValue {
-            .object([("type", .string(type)), ("email", .string(email)), ("is_unsubscribed", .bool(isUnsubscribed))])
+        public func write(to writer: inout JSONWriter) {
+            writer.beginObject()
+            if writer.key("type") { writer.string(type) }
+            if writer.key("email") { writer.string(email) }
+            if writer.key("is_unsubscribed") { writer.bool(isUnsubscribed) }
+            writer.endObject()
         }
     }
 
-    public struct Phone: Sendable, Equatable {
+    public struct Phone: Sendable, Equatable, JSONWritable {
         public var type: String
         /// E.164 where the number allows it.
         public var phone: String
@@ -40,15 +44,17 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
             self.phone = phone
         }
 
-        public var jsonValue: JSONValue {
-            .object([
-                ("type", .string(type)), ("phone", .string(phone)),
-                ("phone_formatted", .string(PhoneNumber.formatted(phone))), ("country", .string(PhoneNumber.country(phone))),
-            ])
+        public func write(to writer: inout JSONWriter) {
+            writer.beginObject()
+            if writer.key("type") { writer.string(type) }
+            if writer.key("phone") { writer.string(phone) }
+            if writer.key("phone_formatted") { writer.string(PhoneNumber.formatted(phone)) }
+            if writer.key("country") { writer.string(PhoneNumber.country(phone)) }
+            writer.endObject()
         }
     }
 
-    public struct URLEntry: Sendable, Equatable {
+    public struct URLEntry: Sendable, Equatable, JSONWritable {
         public var type: String
         public var url: String
 
@@ -57,7 +63,12 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
             self.url = url
         }
 
-        public var jsonValue: JSONValue { .object([("type", .string(type)), ("url", .string(url))]) }
+        public func write(to writer: inout JSONWriter) {
+            writer.beginObject()
+            if writer.key("type") { writer.string(type) }
+            if writer.key("url") { writer.string(url) }
+            writer.endObject()
+        }
     }
 
     public init(
@@ -85,15 +96,25 @@ public struct Contact: Sendable, Equatable, JSONRepresentable {
         return emails.first?.email ?? phones.first?.phone ?? ""
     }
 
-    public var jsonValue: JSONValue {
-        .object([
-            ("id", .string(id)), ("lead_id", .string(leadID)), ("organization_id", .string(organizationID)),
-            ("name", .string(name)), ("display_name", .string(displayName)), ("title", .string(title)),
-            ("emails", .array(emails.map { $0.jsonValue })), ("phones", .array(phones.map { $0.jsonValue })),
-            ("urls", .array(urls.map { $0.jsonValue })), ("integration_links", .array([])), ("timezone", .null),
-            ("created_by", .string(createdBy)), ("updated_by", .string(updatedBy)),
-            ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
-        ] + custom.flatMembers)
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        if writer.key("id") { writer.string(id) }
+        if writer.key("lead_id") { writer.string(leadID) }
+        if writer.key("organization_id") { writer.string(organizationID) }
+        if writer.key("name") { writer.string(name) }
+        if writer.key("display_name") { writer.string(displayName) }
+        if writer.key("title") { writer.string(title) }
+        if writer.key("emails") { writer.array(emails) }
+        if writer.key("phones") { writer.array(phones) }
+        if writer.key("urls") { writer.array(urls) }
+        if writer.key("integration_links") { writer.emptyArray() }
+        if writer.key("timezone") { writer.null() }
+        if writer.key("created_by") { writer.string(createdBy) }
+        if writer.key("updated_by") { writer.string(updatedBy) }
+        if writer.key("date_created") { writer.timestamp(dateCreated) }
+        if writer.key("date_updated") { writer.timestamp(dateUpdated) }
+        custom.writeFlatMembers(to: &writer)
+        writer.endObject()
     }
 }
 

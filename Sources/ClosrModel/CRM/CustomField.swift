@@ -64,9 +64,11 @@ public struct CustomValues: Sendable, Equatable {
         lhs.values.map(\.field.id) == rhs.values.map(\.field.id) && lhs.values.map(\.value) == rhs.values.map(\.value)
     }
 
-    /// `custom.<id>` members to append to an object.
-    public var flatMembers: [(String, JSONValue)] {
-        values.map { ("custom.\($0.field.id)", $0.value) }
+    /// Writes the flat `custom.<id>` members into an open object.
+    public func writeFlatMembers(to writer: inout JSONWriter) {
+        for (field, value) in values where writer.key("custom." + field.id) {
+            writer.value(value)
+        }
     }
 
     /// The `custom` object keyed by field name.

@@ -1,5 +1,5 @@
 /// A lead with its contacts and opportunities (close-api.md §5).
-public struct Lead: Sendable, Equatable, JSONRepresentable {
+public struct Lead: Sendable, Equatable, JSONWritable {
     public var id: String
     public var organizationID: String
     public var name: String
@@ -49,22 +49,48 @@ public struct Lead: Sendable, Equatable, JSONRepresentable {
         return url ?? ""
     }
 
-    public var jsonValue: JSONValue {
-        let primaryEmail = contacts.lazy.flatMap(\.emails).first
-        let primaryPhone = contacts.lazy.flatMap(\.phones).first
-        return .object([
-            ("id", .string(id)), ("organization_id", .string(organizationID)), ("name", .string(name)),
-            ("display_name", .string(displayName)), ("description", .string(description)), ("url", .string(url)),
-            ("status_id", .string(statusID)), ("status_label", .string(statusLabel)),
-            ("html_url", .string("/lead/\(id)/")),
-            ("created_by", .string(createdBy)), ("created_by_name", .string(createdByName)),
-            ("updated_by", .string(updatedBy)), ("updated_by_name", .string(updatedByName)),
-            ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
-            ("addresses", .array(addresses)), ("contacts", .array(contacts)),
-            ("contact_ids", .array(contacts.map { .string($0.id) })), ("opportunities", .array(opportunities)),
-            ("tasks", .array([])), ("integration_links", .array([])), ("custom", custom.byName),
-            ("primary_email", primaryEmail?.jsonValue ?? .null), ("primary_phone", primaryPhone?.jsonValue ?? .null),
-            ("source", .null),
-        ] + custom.flatMembers)
+    public func write(to writer: inout JSONWriter) {
+        let primaryEmail = contacts.lazy.flatMap { $0.emails }.first
+        let primaryPhone = contacts.lazy.flatMap { $0.phones }.first
+        writer.beginObject()
+        if writer.key("id") { writer.string(id) }
+        if writer.key("organization_id") { writer.string(organizationID) }
+        if writer.key("name") { writer.string(name) }
+        if writer.key("display_name") { writer.string(displayName) }
+        if writer.key("description") { writer.string(description) }
+        if writer.key("url") { writer.string(url) }
+        if writer.key("status_id") { writer.string(statusID) }
+        if writer.key("status_label") { writer.string(statusLabel) }
+        if writer.key("html_url") { writer.string("/lead/\(id)/") }
+        if writer.key("created_by") { writer.string(createdBy) }
+        if writer.key("created_by_name") { writer.string(createdByName) }
+        if writer.key("updated_by") { writer.string(updatedBy) }
+        if writer.key("updated_by_name") { writer.string(updatedByName) }
+        if writer.key("date_created") { writer.timestamp(dateCreated) }
+        if writer.key("date_updated") { writer.timestamp(dateUpdated) }
+        if writer.key("addresses") {
+            writer.beginArray()
+            for address in addresses { writer.value(address) }
+            writer.endArray()
+        }
+        if writer.key("contacts") { writer.array(contacts) }
+        if writer.key("contact_ids") {
+            writer.beginArray()
+            for contact in contacts { writer.string(contact.id) }
+            writer.endArray()
+        }
+        if writer.key("opportunities") { writer.array(opportunities) }
+        if writer.key("tasks") { writer.emptyArray() }
+        if writer.key("integration_links") { writer.emptyArray() }
+        if writer.key("custom") { writer.value(custom.byName) }
+        if writer.key("primary_email") {
+            if let primaryEmail { writer.value(primaryEmail) } else { writer.null() }
+        }
+        if writer.key("primary_phone") {
+            if let primaryPhone { writer.value(primaryPhone) } else { writer.null() }
+        }
+        if writer.key("source") { writer.null() }
+        custom.writeFlatMembers(to: &writer)
+        writer.endObject()
     }
 }

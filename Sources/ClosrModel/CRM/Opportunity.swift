@@ -1,5 +1,5 @@
 /// An opportunity: a deal on a lead, with money in cents (close-api.md §7, §1.4).
-public struct Opportunity: Sendable, Equatable, JSONRepresentable {
+public struct Opportunity: Sendable, Equatable, JSONWritable {
     public var id: String
     public var organizationID: String
     public var leadID: String
@@ -73,25 +73,43 @@ public struct Opportunity: Sendable, Equatable, JSONRepresentable {
     public var expectedValue: Int? { value.map { $0 * confidence / 100 } }
     public var annualizedExpectedValue: Int? { annualizedValue.map { $0 * confidence / 100 } }
 
-    public var jsonValue: JSONValue {
-        let int = { (value: Int?) in value.map(JSONValue.int) ?? .null }
-        return .object([
-            ("id", .string(id)), ("organization_id", .string(organizationID)), ("lead_id", .string(leadID)),
-            ("lead_name", .string(leadName)), ("status_id", .string(statusID)), ("status_label", .string(statusLabel)),
-            ("status_display_name", .string(statusLabel)), ("status_type", .string(statusType)),
-            ("pipeline_id", .string(pipelineID)), ("pipeline_name", .string(pipelineName)),
-            ("value", int(value)), ("value_period", .string(valuePeriod)), ("value_currency", .string(valueCurrency)),
-            ("value_formatted", .string(Money.formatted(cents: value, currency: valueCurrency, period: valuePeriod))),
-            ("annualized_value", int(annualizedValue)), ("expected_value", int(expectedValue)),
-            ("annualized_expected_value", int(annualizedExpectedValue)), ("confidence", .int(confidence)),
-            ("note", .string(note)), ("date_won", .string(dateWon)), ("date_lost", .string(dateLost)),
-            ("user_id", .string(userID)), ("user_name", .string(userName)),
-            ("contact_id", .string(contactID)), ("contact_name", .string(contactName)),
-            ("created_by", .string(createdBy)), ("created_by_name", .string(createdByName)),
-            ("updated_by", .string(updatedBy)), ("updated_by_name", .string(updatedByName)),
-            ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
-            ("integration_links", .array([])), ("attachments", .array([])),
-        ] + custom.flatMembers)
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        if writer.key("id") { writer.string(id) }
+        if writer.key("organization_id") { writer.string(organizationID) }
+        if writer.key("lead_id") { writer.string(leadID) }
+        if writer.key("lead_name") { writer.string(leadName) }
+        if writer.key("status_id") { writer.string(statusID) }
+        if writer.key("status_label") { writer.string(statusLabel) }
+        if writer.key("status_display_name") { writer.string(statusLabel) }
+        if writer.key("status_type") { writer.string(statusType) }
+        if writer.key("pipeline_id") { writer.string(pipelineID) }
+        if writer.key("pipeline_name") { writer.string(pipelineName) }
+        if writer.key("value") { writer.int(value) }
+        if writer.key("value_period") { writer.string(valuePeriod) }
+        if writer.key("value_currency") { writer.string(valueCurrency) }
+        if writer.key("value_formatted") { writer.string(Money.formatted(cents: value, currency: valueCurrency, period: valuePeriod)) }
+        if writer.key("annualized_value") { writer.int(annualizedValue) }
+        if writer.key("expected_value") { writer.int(expectedValue) }
+        if writer.key("annualized_expected_value") { writer.int(annualizedExpectedValue) }
+        if writer.key("confidence") { writer.int(confidence) }
+        if writer.key("note") { writer.string(note) }
+        if writer.key("date_won") { writer.string(dateWon) }
+        if writer.key("date_lost") { writer.string(dateLost) }
+        if writer.key("user_id") { writer.string(userID) }
+        if writer.key("user_name") { writer.string(userName) }
+        if writer.key("contact_id") { writer.string(contactID) }
+        if writer.key("contact_name") { writer.string(contactName) }
+        if writer.key("created_by") { writer.string(createdBy) }
+        if writer.key("created_by_name") { writer.string(createdByName) }
+        if writer.key("updated_by") { writer.string(updatedBy) }
+        if writer.key("updated_by_name") { writer.string(updatedByName) }
+        if writer.key("date_created") { writer.timestamp(dateCreated) }
+        if writer.key("date_updated") { writer.timestamp(dateUpdated) }
+        if writer.key("integration_links") { writer.emptyArray() }
+        if writer.key("attachments") { writer.emptyArray() }
+        custom.writeFlatMembers(to: &writer)
+        writer.endObject()
     }
 }
 

@@ -15,13 +15,13 @@ struct LeadController {
             var query = try LeadQuery(parsing: parameters["query"] ?? "")
             if let orderBy = parameters["_order_by"] { try query.order(by: orderBy) }
             let (leads, total) = try await leads.list(query: query, skip: list.skip, limit: list.limit, in: principal.scope)
-            return JSONResponse.make(FieldSelection(request).page(list.page(leads, total: total)))
+            return JSONResponse.make(json: list.write(leads, total: total, fields: FieldSelection(request).fields))
         }
         routes.on("lead", .post) { request, context in
             let principal = try context.requirePrincipal()
             let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
             let lead = try await leads.create(body, principal: principal, origin: context.origin(of: request))
-            return JSONResponse.make(FieldSelection(request).apply(lead.jsonValue))
+            return JSONResponse.make(fieldsOf: request, lead)
         }
         routes.on("lead/merge", .post) { request, context in
             let principal = try context.requirePrincipal()
@@ -35,13 +35,13 @@ struct LeadController {
         routes.on("lead/:id", .get) { request, context in
             let principal = try context.requirePrincipal()
             let lead = try await leads.get(id: try context.parameters.require("id"), in: principal.scope)
-            return JSONResponse.make(FieldSelection(request).apply(lead.jsonValue))
+            return JSONResponse.make(fieldsOf: request, lead)
         }
         routes.on("lead/:id", .put) { request, context in
             let principal = try context.requirePrincipal()
             let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
             let lead = try await leads.update(id: try context.parameters.require("id"), body, principal: principal, origin: context.origin(of: request))
-            return JSONResponse.make(FieldSelection(request).apply(lead.jsonValue))
+            return JSONResponse.make(fieldsOf: request, lead)
         }
         routes.on("lead/:id", .delete) { request, context in
             let principal = try context.requirePrincipal()

@@ -13,28 +13,24 @@ struct OpportunityController {
             let principal = try context.requirePrincipal()
             let list = try ListQuery(request)
             let (items, total, aggregates) = try await opportunities.list(try Self.filter(request), skip: list.skip, limit: list.limit, in: principal.scope)
-            guard case .object(var members) = list.page(items, total: total), let extra = aggregates.objectMembers else {
-                return JSONResponse.make(list.page(items, total: total))
-            }
-            members.append(contentsOf: extra)
-            return JSONResponse.make(FieldSelection(request).page(.object(members)))
+            return JSONResponse.make(json: list.write(items, total: total, fields: FieldSelection(request).fields, extra: aggregates))
         }
         routes.on("opportunity", .post) { request, context in
             let principal = try context.requirePrincipal()
             let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
             let opportunity = try await opportunities.create(body, principal: principal, origin: context.origin(of: request))
-            return JSONResponse.make(FieldSelection(request).apply(opportunity.jsonValue))
+            return JSONResponse.make(fieldsOf: request, opportunity)
         }
         routes.on("opportunity/:id", .get) { request, context in
             let principal = try context.requirePrincipal()
             let opportunity = try await opportunities.get(id: try context.parameters.require("id"), in: principal.scope)
-            return JSONResponse.make(FieldSelection(request).apply(opportunity.jsonValue))
+            return JSONResponse.make(fieldsOf: request, opportunity)
         }
         routes.on("opportunity/:id", .put) { request, context in
             let principal = try context.requirePrincipal()
             let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
             let opportunity = try await opportunities.update(id: try context.parameters.require("id"), body, principal: principal, origin: context.origin(of: request))
-            return JSONResponse.make(FieldSelection(request).apply(opportunity.jsonValue))
+            return JSONResponse.make(fieldsOf: request, opportunity)
         }
         routes.on("opportunity/:id", .delete) { request, context in
             let principal = try context.requirePrincipal()

@@ -13,6 +13,13 @@ enum JSONResponse {
         make(FieldSelection(request).apply(value.jsonValue))
     }
 
+    /// As above, written without a tree (``JSONWritable``).
+    static func make(fieldsOf request: Request, _ value: some JSONWritable) -> Response {
+        var writer = JSONWriter(fields: FieldSelection(request).fields)
+        value.write(to: &writer)
+        return make(json: writer.bytes)
+    }
+
     static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         make(json: value.serialized(), status: status)
     }

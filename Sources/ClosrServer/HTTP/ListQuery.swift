@@ -28,6 +28,25 @@ struct ListQuery {
         page(Array(items.dropFirst(skip).prefix(limit)), total: items.count)
     }
 
+    /// `{"has_more", "total_results", "data"}` written without a tree, each item cut to `fields`; `extra`
+    /// adds members after `data` (an opportunity list's aggregates).
+    func write(_ items: [some JSONWritable], total: Int, fields: Set<String>?, extra: JSONValue? = nil) -> [UInt8] {
+        // Items sit at depth 3: the envelope object, the `data` array, the item.
+        var writer = JSONWriter(fields: fields, depth: 3, capacity: 256 + items.count * 2048)
+        writer.beginObject()
+        _ = writer.key("has_more")
+        writer.bool(skip + items.count < total)
+        _ = writer.key("total_results")
+        writer.int(total)
+        _ = writer.key("data")
+        writer.array(items)
+        for (key, value) in extra?.objectMembers ?? [] where writer.key(key) {
+            writer.value(value)
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
     /// `{"has_more", "total_results", "data"}`.
     func page(_ items: [some JSONRepresentable], total: Int) -> JSONValue {
         .object([

@@ -1,0 +1,148 @@
+/// Writes JSON text straight into bytes, exactly as ``JSONValue/serialized()`` would write the same
+/// value, without building the tree first.
+///
+/// The biggest responses are pages of leads: a tree of a hundred leads with their contacts and
+/// opportunities, built only to be walked once, cost about a third of such a page in profiles (an array
+/// and its copies for every object, a string for every number). Wire types that are listed in bulk write
+/// themselves here (``JSONWritable``).
+///
+/// `_fields` is applied while writing: members of objects at `selectionDepth` (1 for a single object,
+/// 2 for the items of a page's `data`) are written only if selected.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+    private var depth = 0
+    private let selection: Set<String>?
+    private let selectionDepth: Int
+    private let selectsAllCustom: Bool
+
+    /// `fields`: the `_fields` names, nil for every member; `depth`: where the selected objects are.
+    public init(fields: Set<String>? = nil, depth: Int = 1, capacity: Int = 1024) {
+        selection = fields
+        selectionDepth = depth
+        selectsAllCustom = fields?.contains("custom") ?? false
+        bytes.reserveCapacity(capacity)
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    // MARK: Structure
+
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        depth += 1
+    }
+
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+        depth -= 1
+    }
+
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        depth += 1
+    }
+
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+        depth -= 1
+    }
+
+    /// Writes `"key":` and returns true, unless `_fields` leaves this member out (then writes nothing).
+    /// `custom` selects every `custom.<id>` member too (close-api.md §1.6).
+    public mutating func key(_ key: String) -> Bool {
+        if depth == selectionDepth, let selection, !selection.contains(key),
+           !(selectsAllCustom && key.hasPrefix("custom.")) {
+            return false
+        }
+        separate()
+        JSONValue.writeString(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+        return true
+    }
+
+    // MARK: Values
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
+
+    public mutating func string(_ value: String?) {
+        guard let value else { return null() }
+        separate()
+        JSONValue.writeString(value, to: &bytes)
+        needsComma = true
+    }
+
+    public mutating func int(_ value: Int?) {
+        guard let value else { return null() }
+        separate()
+        JSONValue.writeInt(value, to: &bytes)
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        needsComma = true
+    }
+
+    public mutating func timestamp(_ value: CloseTimestamp?) {
+        string(value?.iso8601)
+    }
+
+    /// A value already in tree form (custom values, addresses).
+    public mutating func value(_ value: JSONValue) {
+        separate()
+        bytes.append(contentsOf: value.serialized())
+        needsComma = true
+    }
+
+    public mutating func value(_ value: some JSONWritable) {
+        value.write(to: &self)
+    }
+
+    public mutating func array(_ values: [some JSONWritable]) {
+        beginArray()
+        for value in values { value.write(to: &self) }
+        endArray()
+    }
+
+    /// `[]`.
+    public mutating func emptyArray() {
+        beginArray()
+        endArray()
+    }
+}
+
+/// A wire type that writes its own JSON (see ``JSONWriter``); its tree form is read back from that text,
+/// so the two cannot disagree.
+public protocol JSONWritable: JSONRepresentable {
+    func write(to writer: inout JSONWriter)
+}
+
+extension JSONWritable {
+    /// The JSON text, for storing (an event's `data`) without a tree in between.
+    public var jsonText: String {
+        var writer = JSONWriter()
+        write(to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    public var jsonValue: JSONValue {
+        var writer = JSONWriter()
+        write(to: &writer)
+        return (try? JSONValue(parsing: writer.bytes)) ?? .null
+    }
+}
