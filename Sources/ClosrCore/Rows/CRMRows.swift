@@ -182,10 +182,6 @@ enum JSONColumn {
     static func text(_ value: JSONValue) -> String {
         String(decoding: value.serialized(), as: UTF8.self)
     }
-
-    static func objects(_ text: String) -> [JSONValue] {
-        (try? JSONValue(parsing: Array(text.utf8)))?.arrayValues ?? []
-    }
 }
 
 extension JSONValue {

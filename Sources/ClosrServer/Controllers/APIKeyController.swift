@@ -38,7 +38,7 @@ struct APIKeyController {
             let (keys, total) = try await apiKeys.list(
                 in: principal.scope, ownerID: Self.owner(principal), skip: query.skip, limit: query.limit
             )
-            return JSONResponse.make(query.page(keys, total: total))
+            return JSONResponse.make(FieldSelection(request).page(query.page(keys, total: total)))
         }
         routes.on("api_key", .post) { request, context in
             let principal = try context.requirePrincipal()
