@@ -67,7 +67,7 @@ import Testing
                 .where("label", .equal, "ci").first()
         }
         let row = try #require(lastUsed)
-        #expect(try row.decode(column: "last_used_at", as: Int64?.self) != nil)
+        #expect(try row.decode(column: "last_used_at", as: Int64?.self) != nil, "server log: \(server.stderr)")
         #expect(try row.decode(column: "last_used_user_agent", as: String?.self) == "closr-cli-test/1.0")
         try await store.close()
 
