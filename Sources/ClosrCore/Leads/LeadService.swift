@@ -70,7 +70,19 @@ public struct LeadService: Sendable {
             var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db)
             count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
-            ids = LeadQuerySQL.order(query, ids).offset(skip).limit(limit)
+            var skipping = skip
+            if query.clauses.isEmpty, let descending = LeadQuerySQL.creationOrder(query), skip >= LeadBookmarks.shared.stride,
+               let signal = db.leadCountChanges?.current() {
+                if let (bookmark, remaining) = LeadBookmarks.shared.seek(
+                    organizationID: db.organizationID, descending: descending, skip: skip, signal: signal
+                ) {
+                    ids = LeadQuerySQL.after(bookmark, descending: descending, ids)
+                    skipping = remaining
+                } else {
+                    LeadBookmarks.shared.build(in: scope, descending: descending)
+                }
+            }
+            ids = LeadQuerySQL.order(query, ids).offset(skipping).limit(limit)
             let select = LeadQuerySQL.order(query, LeadGraph.columns(db.select(from: .leads, idsFrom: ids)))
             let graphs = try await select.all(LeadGraph.self)
             let total = try await LeadCount.total(query.clauses.isEmpty ? nil : count, in: db)

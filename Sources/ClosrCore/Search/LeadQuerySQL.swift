@@ -57,6 +57,25 @@ enum LeadQuerySQL {
         return select.orderBy(SQLColumn("id", table: "leads"), sorts.last?.descending == true ? SQLDirection.descending : SQLDirection.ascending)
     }
 
+    /// For a list ordered by creation date alone (the default, or `sort:created`), whether it runs newest
+    /// first; nil for any other order.
+    static func creationOrder(_ query: LeadQuery) -> Bool? {
+        if query.sort.isEmpty { return true }
+        guard query.sort.count == 1, query.sort[0].field == .dateCreated else { return nil }
+        return query.sort[0].descending
+    }
+
+    /// The leads that come after `bookmark` in a list by creation date (then id), as a row-value
+    /// comparison, which SQLite and PostgreSQL both turn into a seek in the list's index (the same test
+    /// spelled with `OR` made SQLite walk the index up to the bookmark).
+    static func after(_ bookmark: LeadBookmarks.Bookmark, descending: Bool, _ select: SQLSelectBuilder) -> SQLSelectBuilder {
+        select.where(
+            SQLGroupExpression([SQLColumn("date_created", table: "leads"), SQLColumn("id", table: "leads")]),
+            descending ? .lessThan : .greaterThan,
+            SQLGroupExpression([SQLBind(bookmark.dateCreated), SQLBind(bookmark.id)])
+        )
+    }
+
     static func sqlOperator(_ comparison: LeadQuery.Comparison) -> SQLBinaryOperator {
         switch comparison {
         case .greater: return .greaterThan
