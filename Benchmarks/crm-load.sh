@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CRM core under load, on a release build (issue 5's figures). Seeds LEADS leads (default 1,000,000)
 # with 2 contacts and 1 opportunity each, then measures, each beside the trivial-route baseline of the
-# same run: GET /lead/{id}/, a page of 100 leads with contacts (at 2 and at 8 connections: on 2 cores the
+# same run: GET /lead/{id}/ (at 32 connections for throughput, at 2 for the time of one request), a page of 100 leads with contacts (at 2 and at 8 connections: on 2 cores the
 # second measures queueing as much as the page), a page deep in the list, creating a lead with 2
 # contacts; and reports the server's peak resident memory and the database size per lead.
 #
@@ -60,7 +60,8 @@ measure() {
 export CLOSR_BENCH_IDS="$WORK/ids"
 echo "leads: $LEADS (2 contacts and 1 opportunity each); database $((DB_BYTES / 1048576)) MiB, $((DB_BYTES / LEADS)) bytes per lead"
 measure "baseline GET /healthz" 32 "$BASE/healthz"
-measure "GET /lead/{id}/ (random ids)" 32 -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE"
+measure "GET /lead/{id}/ (random ids), c=32" 32 -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE"
+measure "GET /lead/{id}/ (random ids), c=2" 2 -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE"
 measure "GET /lead/?_limit=100 (with contacts), c=2" 2 -H "$AUTH" "$BASE/api/v1/lead/?_limit=100"
 measure "GET /lead/?_limit=100 (with contacts), c=8" 8 -H "$AUTH" "$BASE/api/v1/lead/?_limit=100"
 measure "GET /lead/?_skip=$((LEADS - 1000))&_limit=100" 2 -H "$AUTH" "$BASE/api/v1/lead/?_skip=$((LEADS - 1000))&_limit=100"
