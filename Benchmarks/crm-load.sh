@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # CRM core under load, on a release build (issue 5's figures). Seeds LEADS leads (default 1,000,000)
 # with 2 contacts and 1 opportunity each, then measures, each beside the trivial-route baseline of the
-# same run: GET /lead/{id}/ (at 32 connections for throughput, at 2 for the time of one request), a page of 100 leads with contacts (at 2 and at 8 connections: on 2 cores the
-# second measures queueing as much as the page), a page deep in the list, creating a lead with 2
-# contacts; and reports the server's peak resident memory and the database size per lead.
+# same run: GET /lead/{id}/ (at 32 connections for throughput, at 2 for the time of one request); a page
+# of 100 leads with contacts (at 2 and at 8 connections: on 2 cores the second measures queueing as much
+# as the page); a page deep in the list; creating a lead with 2 contacts. Reports the server's peak
+# resident memory and the database size per lead.
 #
 # Usage: Benchmarks/crm-load.sh [leads] [seconds-per-measurement]
 set -euo pipefail
