@@ -50,4 +50,44 @@ import Testing
         #expect(contacts == 32)
         try await store.close()
     }
+
+    /// A request whose required row (the status its lead was validated against) is gone by the commit
+    /// fails with its own error; the requests beside it are committed.
+    @Test func aRequirementGoneByTheCommitFailsOnlyItsRequest() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("closr-require-\(UUID().uuidString)/closr.sqlite").path
+        let store = try await StoreFactory.open(.sqlite(path: path))
+        let account = try #require(try await AccountProvisioning(store: store).runIfEmpty(organizationName: "A", adminEmail: "a@example.com"))
+        let scope = OrgScope(organizationID: account.key.organizationID, store: store)
+        let status = try await scope.read { db in try await CRMDirectory.load(db).leadStatuses[0].id }
+        let now = CloseTimestamp.now()
+        let outcomes = await withTaskGroup(of: (Int, String?).self) { group in
+            for n in 0..<20 {
+                group.addTask {
+                    let required = n == 7 ? "stat_deleted" : status
+                    let lead = LeadRow(
+                        id: ClosrID.make(.lead), organizationId: scope.organizationID, name: "Lead \(n)", description: "", url: nil,
+                        statusId: required, addresses: [], custom: .object([]), createdBy: nil, updatedBy: nil,
+                        dateCreated: now.microseconds, dateUpdated: now.microseconds
+                    )
+                    do {
+                        try await scope.insert(
+                            [scope.row(into: .leads, lead.insertColumns)],
+                            requiring: [scope.requirement(.statuses, id: required, else: CloseError.validation(["status_id": "Invalid status id."]))]
+                        )
+                        return (n, nil)
+                    } catch let error as CloseError {
+                        return (n, error.message)
+                    } catch {
+                        return (n, "other: \(error)")
+                    }
+                }
+            }
+            return await group.reduce(into: [(Int, String?)]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0.1 != nil }.map(\.0) == [7])
+        #expect(outcomes.first { $0.0 == 7 }?.1 != nil && outcomes.first { $0.0 == 7 }?.1?.hasPrefix("other") == false)
+        let stored = try await scope.read { db in try await db.select(from: .leads).column("id").all().count }
+        #expect(stored == 19)
+        try await store.close()
+    }
 }

@@ -139,6 +139,28 @@ import Testing
             #expect(revived["date_lost"] as? String == today)
             let bornLost = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"status": "Lost"}"#).json
             #expect(bornLost["date_lost"] as? String == today && bornLost["date_won"] is NSNull)
+            let lostToday = try await client.json(.get, "/api/v1/opportunity/?date_lost__gte=\(today)", key: key).json
+            #expect(lostToday["total_results"] as? Int == 2)
+            let lostLater = try await client.json(.get, "/api/v1/opportunity/?date_lost__gt=\(today)", key: key).json
+            #expect(lostLater["total_results"] as? Int == 0)
+        }
+    }
+
+    /// Amounts that would overflow when annualized or summed are refused, not a crash of the server.
+    @Test func amountsBeyondTheBoundAreRefused() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            for value in ["9223372036854775807", "-9223372036854775808", "1000000000000001"] {
+                let response = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"value": \#(value), "value_period": "monthly"}"#)
+                #expect(response.status == .badRequest, "\(value)")
+                #expect((response.json["field-errors"] as? [String: String])?["value"] != nil)
+            }
+            let largest = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"value": 1000000000000000, "value_period": "monthly", "confidence": 100}"#)
+            #expect(largest.json["annualized_value"] as? Int == 12_000_000_000_000_000)
+            _ = try await client.json(.post, "/api/v1/opportunity/", key: key, #"{"value": 1000000000000000, "value_period": "monthly", "confidence": 100}"#)
+            let list = try await client.json(.get, "/api/v1/opportunity/", key: key)
+            #expect(list.status == .ok && list.json["total_value_annualized"] as? Int == 24_000_000_000_000_000)
         }
     }
 

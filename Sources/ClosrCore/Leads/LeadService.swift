@@ -49,9 +49,11 @@ public struct LeadService: Sendable {
         let lead = directory.leads([LeadGraph(lead: row, contacts: contactRows, opportunities: [])])[0]
         let event = EventLog.columns(objectType: "lead", objectID: id, leadID: id, action: "created", data: .raw(lead.jsonText), origin: origin, at: now)
         defer { scope.store.leadCountChanges.announce() }
+        // The status was checked against the cached configuration; it must still exist at the commit.
         try await scope.insert(
             [scope.row(into: .leads, row.insertColumns)] + contactRows.map { scope.row(into: .contacts, $0.insertColumns) }
-                + [scope.row(into: .events, event)]
+                + [scope.row(into: .events, event)],
+            requiring: [scope.requirement(.statuses, id: status, else: CloseError.validation(["status_id": "Invalid status id."]))]
         )
         return lead
     }

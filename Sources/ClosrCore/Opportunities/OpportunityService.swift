@@ -20,7 +20,15 @@ public struct OpportunityService: Sendable {
             leadID = reader.string("lead_id")
             statusID = reader.string("status_id")
             statusLabel = reader.string("status")
-            if reader.has("value") { values.append(("value", reader.int("value"))) }
+            if reader.has("value") {
+                let value = reader.int("value")
+                if let value, value.magnitude > OpportunityService.maxValue.magnitude {
+                    // Annualizing and summing stay far from overflow (which would stop the process).
+                    reader.fail("value", "Use an amount in cents of at most 10^15 either way.")
+                } else {
+                    values.append(("value", value))
+                }
+            }
             if reader.has("value_period") {
                 let period = reader.string("value_period") ?? "one_time"
                 if OpportunityService.periods.contains(period) { values.append(("value_period", period)) } else {
@@ -159,6 +167,9 @@ public struct OpportunityService: Sendable {
         public init() {}
     }
 
+    /// The largest amount in cents a value may have (ten trillion dollars).
+    static let maxValue = 1_000_000_000_000_000
+
     public static let orderableColumns: Set<String> = [
         "date_won", "date_updated", "date_created", "confidence", "value", "annualized_value",
         "annualized_expected_value", "user_name",
@@ -197,8 +208,8 @@ public struct OpportunityService: Sendable {
                 }
                 for range in filter.dateRanges {
                     let op: SQLBinaryOperator = ["gt": .greaterThan, "gte": .greaterThanOrEqual, "lt": .lessThan, "lte": .lessThanOrEqual][range.comparison] ?? .equal
-                    if range.column == "date_won" {
-                        select = select.where("date_won", op, String(range.value.prefix(10)))
+                    if range.column == "date_won" || range.column == "date_lost" {
+                        select = select.where(range.column, op, String(range.value.prefix(10)))
                     } else if let time = CloseTimestamp(parsing: range.value) {
                         select = select.where(range.column, op, time.microseconds)
                     }
@@ -223,12 +234,23 @@ public struct OpportunityService: Sendable {
         var count: [String: Int] = ["one_time": 0, "monthly": 0, "annual": 0]
         var total: [String: Int] = ["one_time": 0, "monthly": 0, "annual": 0]
         var expected: [String: Int] = ["one_time": 0, "monthly": 0, "annual": 0]
+        // Sums saturate instead of trapping: a million opportunities of the largest value overflow 64 bits.
+        func add(_ a: Int, _ b: Int) -> Int {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            return overflow ? (b > 0 ? Int.max : Int.min) : sum
+        }
+        func times(_ a: Int, _ b: Int) -> Int {
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            return overflow ? ((a > 0) == (b > 0) ? Int.max : Int.min) : product
+        }
         for row in rows {
             count[row.period, default: 0] += 1
-            total[row.period, default: 0] += row.value
-            expected[row.period, default: 0] += row.value * row.confidence / 100
+            total[row.period, default: 0] = add(total[row.period, default: 0], row.value)
+            expected[row.period, default: 0] = add(expected[row.period, default: 0], times(row.value, row.confidence) / 100)
         }
-        let annualized = { (values: [String: Int]) in values["one_time", default: 0] + values["monthly", default: 0] * 12 + values["annual", default: 0] }
+        let annualized = { (values: [String: Int]) in
+            add(add(values["one_time", default: 0], times(values["monthly", default: 0], 12)), values["annual", default: 0])
+        }
         return .object([
             ("count_by_value_period", .object(["one_time", "monthly", "annual"].map { ($0, .int(count[$0] ?? 0)) })),
             ("total_value_one_time", .int(total["one_time"] ?? 0)), ("total_value_monthly", .int(total["monthly"] ?? 0)),

@@ -1,3 +1,4 @@
+import ClosrModel
 import SQLKit
 import Synchronization
 
@@ -7,6 +8,16 @@ public struct TenantRow: Sendable {
     let table: TenantTable
     let columns: [String]
     let values: [any Encodable & Sendable]
+}
+
+/// A row that must still exist when a batch commits (checked inside its transaction), and the error
+/// its request fails with if it does not — say, the status a new lead was validated against, deleted
+/// since by another request.
+public struct TenantRequirement: Sendable {
+    let table: TenantTable
+    let organizationID: String
+    let id: String
+    let error: CloseError
 }
 
 /// Commits the rows of requests that arrive together in one transaction.
@@ -22,9 +33,13 @@ public struct TenantRow: Sendable {
 public final class InsertBatcher: Sendable {
     private final class Waiter: Sendable {
         let rows: [TenantRow]
+        let requirements: [TenantRequirement]
         private let state = Mutex<(result: Result<Void, any Error>?, continuation: CheckedContinuation<Void, any Error>?)>((nil, nil))
 
-        init(rows: [TenantRow]) { self.rows = rows }
+        init(rows: [TenantRow], requirements: [TenantRequirement]) {
+            self.rows = rows
+            self.requirements = requirements
+        }
 
         func finish(_ result: Result<Void, any Error>) {
             let continuation = state.withLock { state in
@@ -54,8 +69,8 @@ public final class InsertBatcher: Sendable {
 
     /// Inserts `rows` (in their order, which must put rows before those that reference them) and
     /// returns once they are committed.
-    func insert(_ rows: [TenantRow], into store: any Store) async throws {
-        let waiter = Waiter(rows: rows)
+    func insert(_ rows: [TenantRow], requiring requirements: [TenantRequirement] = [], into store: any Store) async throws {
+        let waiter = Waiter(rows: rows, requirements: requirements)
         let startFlushing = queue.withLock { queue in
             queue.pending.append(waiter)
             if queue.flushing { return false }
@@ -75,7 +90,10 @@ public final class InsertBatcher: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                try await store.transaction { sql in try await Self.write(batch.flatMap(\.rows), on: sql) }
+                try await store.transaction { sql in
+                    try await Self.check(batch.flatMap(\.requirements), on: sql)
+                    try await Self.write(batch.flatMap(\.rows), on: sql)
+                }
                 for waiter in batch { waiter.finish(.success(())) }
             } catch {
                 guard batch.count > 1 else {
@@ -84,13 +102,28 @@ public final class InsertBatcher: Sendable {
                 }
                 for waiter in batch {
                     do {
-                        try await store.transaction { sql in try await Self.write(waiter.rows, on: sql) }
+                        try await store.transaction { sql in
+                            try await Self.check(waiter.requirements, on: sql)
+                            try await Self.write(waiter.rows, on: sql)
+                        }
                         waiter.finish(.success(()))
                     } catch {
                         waiter.finish(.failure(error))
                     }
                 }
             }
+        }
+    }
+
+    /// Throws the error of the first requirement whose row is gone: one `SELECT` per table and organization.
+    private static func check(_ requirements: [TenantRequirement], on sql: any SQLDatabase) async throws {
+        let groups = Dictionary(grouping: requirements) { "\($0.table.rawValue) \($0.organizationID)" }
+        for group in groups.values {
+            let first = group[0]
+            let found = try await TenantDatabase(organizationID: first.organizationID, sql: sql).select(from: first.table)
+                .column("id").where("id", .in, Array(Set(group.map(\.id)))).all()
+                .map { try $0.decode(column: "id", as: String.self) }
+            if let missing = group.first(where: { !found.contains($0.id) }) { throw missing.error }
         }
     }
 

@@ -1,3 +1,5 @@
+import ClosrModel
+
 /// The only way services reach tenant data: every query it builds is already filtered by
 /// `organization_id`, so a service cannot forget the tenant (DESIGN.md "The shape of a request").
 public struct OrgScope: Sendable {
@@ -38,9 +40,14 @@ public struct OrgScope: Sendable {
         )
     }
 
+    /// A row of this organization that must still exist when ``insert(_:requiring:)`` commits.
+    func requirement(_ table: TenantTable, id: String, else error: CloseError) -> TenantRequirement {
+        TenantRequirement(table: table, organizationID: organizationID, id: id, error: error)
+    }
+
     /// Inserts rows, committed together with those of other requests arriving at the same time
-    /// (``InsertBatcher``); returns once they are committed.
-    func insert(_ rows: [TenantRow]) async throws {
-        try await store.insertBatcher.insert(rows, into: store)
+    /// (``InsertBatcher``), provided the required rows still exist then; returns once committed.
+    func insert(_ rows: [TenantRow], requiring requirements: [TenantRequirement] = []) async throws {
+        try await store.insertBatcher.insert(rows, requiring: requirements, into: store)
     }
 }

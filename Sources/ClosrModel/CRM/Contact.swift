@@ -133,7 +133,9 @@ public enum PhoneNumber {
     public static func formatted(_ phone: String) -> String {
         // Bytes, not Characters: this runs for every phone of every contact listed.
         let bytes = Array(phone.utf8)
-        guard bytes.count == 12, bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "1") else { return phone }
+        guard bytes.count == 12, bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "1"),
+              bytes[2...].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return phone }
         var out = Array("+1 ".utf8)
         out.reserveCapacity(15)
         out += bytes[2...4]

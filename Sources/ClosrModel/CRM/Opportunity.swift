@@ -68,10 +68,17 @@ public struct Opportunity: Sendable, Equatable, JSONWritable {
     }
 
     /// Value per year: monthly × 12, otherwise the value itself.
-    public var annualizedValue: Int? { value.map { valuePeriod == "monthly" ? $0 * 12 : $0 } }
+    public var annualizedValue: Int? { value.map { valuePeriod == "monthly" ? Self.saturating($0, 12) : $0 } }
     /// Value × confidence / 100.
-    public var expectedValue: Int? { value.map { $0 * confidence / 100 } }
-    public var annualizedExpectedValue: Int? { annualizedValue.map { $0 * confidence / 100 } }
+    public var expectedValue: Int? { value.map { Self.saturating($0, confidence) / 100 } }
+    public var annualizedExpectedValue: Int? { annualizedValue.map { Self.saturating($0, confidence) / 100 } }
+
+    /// A product that stops at the largest integer instead of stopping the process (the API bounds
+    /// values well below that; this guards rows written some other way).
+    static func saturating(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? ((a > 0) == (b > 0) ? Int.max : Int.min) : product
+    }
 
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
@@ -121,8 +128,8 @@ public enum Money {
     public static func formatted(cents: Int?, currency: String, period: String) -> String {
         guard let cents else { return "" }
         let negative = cents < 0
-        let whole = abs(cents) / 100
-        let fraction = abs(cents) % 100
+        let whole = cents.magnitude / 100
+        let fraction = cents.magnitude % 100
         var digits = String(whole)
         var grouped = ""
         while digits.count > 3 {

@@ -53,7 +53,7 @@ struct OpportunityController {
         filter.statusTypes = list("status_type")
         filter.statusLabels = list("status_label")
         filter.valuePeriods = list("value_period")
-        for column in ["date_won", "date_created", "date_updated"] {
+        for column in ["date_won", "date_lost", "date_created", "date_updated"] {
             for comparison in ["gt", "gte", "lt", "lte"] {
                 guard let text = value("\(column)__\(comparison)") else { continue }
                 guard CloseTimestamp(parsing: text) != nil else {
