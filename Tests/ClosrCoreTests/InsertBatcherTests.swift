@@ -9,11 +9,8 @@ import Testing
 /// request by request, so every other request's rows are still committed and only the bad one fails.
 @Suite struct InsertBatcherTests {
     @Test func oneFailingRequestDoesNotFailTheOthersInItsBatch() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("closr-batch-\(UUID().uuidString)/closr.sqlite").path
-        let store = try await StoreFactory.open(.sqlite(path: path))
-        let account = try #require(try await AccountProvisioning(store: store).runIfEmpty(organizationName: "A", adminEmail: "a@example.com"))
-        let scope = OrgScope(organizationID: account.key.organizationID, store: store)
-        let status = try await scope.read { db in try await CRMDirectory.load(db).leadStatuses[0].id }
+        let fixture = try await OrganizationFixture.make()
+        let (store, scope, status) = (fixture.store, fixture.scope, fixture.leadStatusID)
         let now = CloseTimestamp.now()
 
         let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
@@ -54,11 +51,8 @@ import Testing
     /// A request whose required row (the status its lead was validated against) is gone by the commit
     /// fails with its own error; the requests beside it are committed.
     @Test func aRequirementGoneByTheCommitFailsOnlyItsRequest() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("closr-require-\(UUID().uuidString)/closr.sqlite").path
-        let store = try await StoreFactory.open(.sqlite(path: path))
-        let account = try #require(try await AccountProvisioning(store: store).runIfEmpty(organizationName: "A", adminEmail: "a@example.com"))
-        let scope = OrgScope(organizationID: account.key.organizationID, store: store)
-        let status = try await scope.read { db in try await CRMDirectory.load(db).leadStatuses[0].id }
+        let fixture = try await OrganizationFixture.make()
+        let (store, scope, status) = (fixture.store, fixture.scope, fixture.leadStatusID)
         let now = CloseTimestamp.now()
         let outcomes = await withTaskGroup(of: (Int, String?).self) { group in
             for n in 0..<20 {

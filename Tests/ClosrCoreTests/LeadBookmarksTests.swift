@@ -10,11 +10,8 @@ import Testing
 /// moment a lead is created.
 @Suite struct LeadBookmarksTests {
     @Test func deepPagesFromBookmarksMatchTheWalkAndGoStaleOnChange() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("closr-bookmarks-\(UUID().uuidString)/closr.sqlite").path
-        let store = try await StoreFactory.open(.sqlite(path: path))
-        let account = try #require(try await AccountProvisioning(store: store).runIfEmpty(organizationName: "A", adminEmail: "a@example.com"))
-        let scope = OrgScope(organizationID: account.key.organizationID, store: store)
-        let status = try await scope.read { db in try await CRMDirectory.load(db).leadStatuses[0].id }
+        let fixture = try await OrganizationFixture.make()
+        let (store, scope, status) = (fixture.store, fixture.scope, fixture.leadStatusID)
         let base = CloseTimestamp.now().microseconds
         func leadRow(_ n: Int, at time: Int64) -> TenantRow {
             // Three leads share each creation time, so the id breaks ties.
