@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -30,6 +32,8 @@ let package = Package(
                 "ClosrModel",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
@@ -55,15 +59,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fresh test databases of the dialect a test run asks for; used by the test targets only.
+        .target(name: "ClosrTestSupport", dependencies: ["ClosrCore"]),
         .testTarget(name: "ClosrModelTests", dependencies: ["ClosrModel"]),
-        .testTarget(name: "closrTests", dependencies: ["closr", "ClosrCore", "ClosrModel"]),
-        .testTarget(name: "ClosrCoreTests", dependencies: ["ClosrCore", "ClosrModel"]),
+        .testTarget(name: "closrTests", dependencies: ["closr", "ClosrCore", "ClosrModel", "ClosrTestSupport"]),
+        .testTarget(name: "ClosrCoreTests", dependencies: ["ClosrCore", "ClosrModel", "ClosrTestSupport"]),
         .testTarget(
             name: "ClosrServerTests",
             dependencies: [
                 "ClosrServer",
                 "ClosrCore",
                 "ClosrModel",
+                "ClosrTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

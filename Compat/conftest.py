@@ -1,9 +1,12 @@
 """Starts real `closr serve` processes for the compatibility suites.
 
-Each server gets a temporary SQLite database and a free port on 127.0.0.1; its first-start API key is
-read from stdout, exactly as an operator would. CLOSR_BIN names the built `closr` executable.
+Each server gets a fresh database and a free port on 127.0.0.1; its first-start API key is read from
+stdout, exactly as an operator would. CLOSR_BIN names the built `closr` executable. The database is a
+temporary SQLite file, or, when CLOSR_COMPAT_POSTGRES_URL is set, a new schema on that PostgreSQL
+server (`.ci/run` runs the suite both ways).
 """
 import os
+import uuid
 import re
 import socket
 import subprocess
@@ -24,9 +27,14 @@ class ClosrServer:
             self.port = probe.getsockname()[1]
         self.stdout = open(os.path.join(self.folder.name, "stdout"), "w+")
         self.stderr = open(os.path.join(self.folder.name, "stderr"), "w+")
+        postgres = os.environ.get("CLOSR_COMPAT_POSTGRES_URL")
+        if postgres:
+            separator = "&" if "?" in postgres else "?"
+            database = f"{postgres}{separator}schema=compat_{uuid.uuid4().hex}"
+        else:
+            database = f"sqlite:{self.folder.name}/closr.sqlite"
         self.process = subprocess.Popen(
-            [binary, "serve", "--port", str(self.port), "--database",
-             f"sqlite:{self.folder.name}/closr.sqlite", *extra_args],
+            [binary, "serve", "--port", str(self.port), "--database", database, *extra_args],
             stdout=self.stdout, stderr=self.stderr,
         )
         self.base_url = f"http://127.0.0.1:{self.port}/api/v1/"

@@ -4,6 +4,8 @@
 /// invalidates, so every path that verifies or revokes keys goes through this value.
 public struct CoreServices: Sendable {
     public let store: any Store
+    /// Every cache of this process, keyed by the store's versions.
+    public let caches: CoreCaches
     public let verifier: APIKeyVerifier
     public let apiKeys: APIKeyService
     public let organizations: OrganizationService
@@ -16,9 +18,10 @@ public struct CoreServices: Sendable {
 
     public init(store: any Store) {
         self.store = store
-        self.verifier = APIKeyVerifier(store: store)
+        self.caches = CoreCaches()
+        self.verifier = APIKeyVerifier(store: store, caches: caches)
         self.apiKeys = APIKeyService(verifier: verifier, store: store)
-        self.organizations = OrganizationService(store: store)
+        self.organizations = OrganizationService(store: store, caches: caches)
         self.events = EventLog()
         self.statuses = StatusService()
     }

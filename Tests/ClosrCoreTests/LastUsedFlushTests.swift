@@ -1,4 +1,5 @@
 import ClosrModel
+import ClosrTestSupport
 import Foundation
 import SQLKit
 import Testing
@@ -9,8 +10,7 @@ import Testing
 /// node's) never overwrites a newer stored one.
 @Suite struct LastUsedFlushTests {
     @Test func aBatchWritesEveryKeyAndKeepsNewerUses() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("closr-flush-\(UUID().uuidString)/closr.sqlite").path
-        let store = try await StoreFactory.open(.sqlite(path: path))
+        let store = try await StoreFactory.open(try TestDatabase.fresh())
         let provisioning = AccountProvisioning(store: store)
         let first = try #require(try await provisioning.runIfEmpty(organizationName: "A", adminEmail: "a@example.com"))
         let second = try await provisioning.createOrganization(name: "B", adminEmail: "b@example.com")

@@ -22,7 +22,6 @@ import Testing
             ).insertColumns)
         }
         try await scope.insert((0..<2_600).map { leadRow($0, at: base + Int64($0 / 3)) })
-        store.leadCountChanges.announce()
 
         func expected(descending: Bool) async throws -> [String] {
             try await scope.read { db in
@@ -38,8 +37,8 @@ import Testing
             let all = try await expected(descending: descending)
             #expect(try await page(query, skip: 2_400) == Array(all[2_400..<2_407]))   // walks, starts the bookmarks
             var waited = 0
-            while LeadBookmarks.shared.seek(organizationID: scope.organizationID, descending: descending, skip: 2_400,
-                                            signal: store.leadCountChanges.current()) == nil, waited < 500 {
+            while fixture.caches.bookmarks.seek(organizationID: scope.organizationID, descending: descending, skip: 2_400,
+                                                signal: try await store.versions()[.leadCount]) == nil, waited < 500 {
                 try await Task.sleep(for: .milliseconds(10))
                 waited += 1
             }
@@ -52,7 +51,6 @@ import Testing
 
         // A new lead is the newest: every position of the newest-first list moves by one.
         try await scope.insert([leadRow(2_600, at: base + 10_000)])
-        store.leadCountChanges.announce()
         let moved = try await expected(descending: true)
         #expect(try await page("", skip: 2_400) == Array(moved[2_400..<2_407]))
         try await store.close()

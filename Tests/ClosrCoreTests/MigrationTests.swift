@@ -1,28 +1,45 @@
 import ClosrModel
+import ClosrTestSupport
 import Foundation
 import SQLKit
 import Testing
 
 @testable import ClosrCore
 
-/// Migrations on a real SQLite file: applied once, idempotent, and the bootstrap happens only once.
+/// Migrations on a real database of the run's dialect: applied once, idempotent, and the bootstrap
+/// happens only once.
 @Suite struct MigrationTests {
-    static func temporaryDatabase() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("closr-core-\(UUID().uuidString)")
-        return folder.appendingPathComponent("nested/closr.sqlite").path
+    static func temporaryDatabase() throws -> DatabaseURL {
+        switch try TestDatabase.fresh() {
+        case .sqlite(let path):
+            // A folder that does not exist yet: the store creates it.
+            let url = URL(fileURLWithPath: path)
+            return .sqlite(path: url.deletingLastPathComponent().appendingPathComponent("nested/closr.sqlite").path)
+        case let url:
+            return url
+        }
     }
 
-    /// The schema as SQLite describes it, to compare before and after.
+    /// The schema as the database describes it, to compare before and after.
     static func schema(_ store: any Store) async throws -> [String] {
         try await store.read { db in
-            try await db.raw("SELECT type || ' ' || name || ' ' || coalesce(sql, '') AS entry FROM sqlite_master ORDER BY name")
-                .all(decodingColumn: "entry", as: String.self)
+            switch store.dialect {
+            case .sqlite:
+                return try await db.raw("SELECT type || ' ' || name || ' ' || coalesce(sql, '') AS entry FROM sqlite_master ORDER BY name")
+                    .all(decodingColumn: "entry", as: String.self)
+            case .postgresql:
+                return try await db.raw("""
+                    SELECT 'table ' || table_name || ' ' || column_name || ' ' || data_type AS entry FROM information_schema.columns
+                    WHERE table_schema = current_schema() UNION ALL
+                    SELECT 'index ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1
+                    """).all(decodingColumn: "entry", as: String.self)
+            }
         }
     }
 
     @Test func migratingTwiceChangesNothing() async throws {
-        let path = try Self.temporaryDatabase()
-        let store = try await StoreFactory.open(.sqlite(path: path), migrate: false)
+        let url = try Self.temporaryDatabase()
+        let store = try await StoreFactory.open(url, migrate: false)
         let firstRun = try await Migrator(store: store).migrate()
         #expect(firstRun == Migrations.all.map(\.version))
         let schemaAfterFirst = try await Self.schema(store)
@@ -34,14 +51,13 @@ import Testing
         try await store.close()
 
         // A second process opening the same file (as `closr serve` does on every start) applies nothing.
-        let reopened = try await StoreFactory.open(.sqlite(path: path))
+        let reopened = try await StoreFactory.open(url)
         #expect(try await Self.schema(reopened) == schemaAfterFirst)
         try await reopened.close()
     }
 
     @Test func theFirstStartBootstrapsOnceOnly() async throws {
-        let path = try Self.temporaryDatabase()
-        let store = try await StoreFactory.open(.sqlite(path: path))
+        let store = try await StoreFactory.open(try Self.temporaryDatabase())
         let bootstrap = AccountProvisioning(store: store)
         let first = try await bootstrap.runIfEmpty(organizationName: "Acme", adminEmail: "ada@example.com")
         let created = try #require(first)

@@ -120,7 +120,6 @@ public struct APIKeyService: Sendable {
             guard row.dateRevoked == nil else { return row.apiKey() }
             return try await Self.markRevoked(row, in: db, action: "revoked", origin: origin)
         }
-        store.keyChanges.announce()
         return withPendingUse(key)
     }
 
@@ -159,7 +158,6 @@ public struct APIKeyService: Sendable {
             )
             return successor
         }
-        store.keyChanges.announce()
         return created
     }
 
@@ -181,7 +179,6 @@ public struct APIKeyService: Sendable {
             else { return }
             _ = try await Self.markRevoked(row, in: db, action: "leak_revoked", origin: origin)
         }
-        store.keyChanges.announce()
     }
 
     /// Records an `expired` event for each key whose expiry has passed since the last sweep, in every

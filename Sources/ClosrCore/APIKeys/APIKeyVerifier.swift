@@ -7,11 +7,13 @@ import SQLKit
 /// job — so it reads `api_keys` by secret hash directly instead of through an ``OrgScope``.
 public final class APIKeyVerifier: Sendable {
     private let store: any Store
-    private let cache = VerifiedKeyCache()
+    private let caches: CoreCaches
+    private var cache: VerifiedKeyCache { caches.verifiedKeys }
     let lastUsed: LastUsedRecorder
 
-    public init(store: any Store) {
+    public init(store: any Store, caches: CoreCaches) {
         self.store = store
+        self.caches = caches
         self.lastUsed = LastUsedRecorder(store: store)
     }
 
@@ -26,9 +28,10 @@ public final class APIKeyVerifier: Sendable {
         guard APIKeySecret.isWellFormed(secret) else { throw CloseError.unauthorized("Invalid API key") }
         let digest = SecretDigest(of: secret)
         let now = CloseTimestamp.now()
-        // Read before any look-up: a change committed after this read moves the signal, so an entry
+        // Read before any look-up: a change committed after this read moves the versions, so an entry
         // stored with this value can never outlive a revocation.
-        let signal = store.keyChanges.current()
+        let versions = try await store.versions()
+        let signal = versions[.keys]
         let entry: VerifiedKeyCache.Entry
         if let cached = cache.entry(for: digest, signal: signal) {
             entry = cached
@@ -43,7 +46,7 @@ public final class APIKeyVerifier: Sendable {
             digest, keyID: entry.principal.apiKeyID, organizationID: entry.principal.organizationID,
             at: now, ip: ip, userAgent: userAgent
         )
-        return entry.principal
+        return entry.principal.forRequest(versions: versions)
     }
 
     /// Writes out pending last-used data (every second, and at shutdown).
@@ -81,7 +84,7 @@ public final class APIKeyVerifier: Sendable {
         }
         let principal = Principal(
             userID: row.userId, organizationID: row.organizationId, apiKeyID: row.id,
-            scopes: Set(row.decodedScopes), role: role, store: store
+            scopes: Set(row.decodedScopes), role: role, store: store, caches: caches
         )
         return VerifiedKeyCache.Entry(
             principal: principal, expiresAt: row.expiresAt.map(CloseTimestamp.init(microseconds:)), signal: signal

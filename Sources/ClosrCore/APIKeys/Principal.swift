@@ -14,12 +14,23 @@ public struct Principal: Sendable {
 
     public var isAdmin: Bool { role == "admin" }
 
-    public init(userID: String, organizationID: String, apiKeyID: String, scopes: Set<APIKeyScope>, role: String, store: any Store) {
+    public init(userID: String, organizationID: String, apiKeyID: String, scopes: Set<APIKeyScope>, role: String, store: any Store, caches: CoreCaches? = nil) {
+        self.init(userID: userID, organizationID: organizationID, apiKeyID: apiKeyID, scopes: scopes, role: role,
+                  scope: OrgScope(organizationID: organizationID, store: store, caches: caches))
+    }
+
+    private init(userID: String, organizationID: String, apiKeyID: String, scopes: Set<APIKeyScope>, role: String, scope: OrgScope) {
         self.userID = userID
         self.organizationID = organizationID
         self.apiKeyID = apiKeyID
         self.scopes = scopes
         self.role = role
-        self.scope = OrgScope(organizationID: organizationID, store: store)
+        self.scope = scope
+    }
+
+    /// This principal for one request whose first reading of the versions was `versions`.
+    func forRequest(versions: StoreVersions) -> Principal {
+        Principal(userID: userID, organizationID: organizationID, apiKeyID: apiKeyID, scopes: scopes, role: role,
+                  scope: OrgScope(organizationID: organizationID, store: scope.store, caches: scope.caches, versions: versions))
     }
 }

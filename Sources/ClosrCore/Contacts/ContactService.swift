@@ -15,7 +15,6 @@ public struct ContactService: Sendable {
         try reader.validate()
         let now = CloseTimestamp.now()
         let id = ClosrID.make(.contact)
-        defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
             let lead = try await LeadService.owningLead(leadID, newLeadName: input.name ?? "", userID: principal.userID, now: now, in: db)
             let directory = try await CRMDirectory.load(db)

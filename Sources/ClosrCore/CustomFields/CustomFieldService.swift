@@ -61,7 +61,6 @@ public struct CustomFieldService: Sendable {
             description: description, type: type ?? .text, choices: choices ?? [], acceptsMultipleValues: multiple,
             createdBy: principal.userID, updatedBy: principal.userID, dateCreated: now, dateUpdated: now
         )
-        defer { principal.scope.store.accountChanges.announce() }
         try await principal.scope.write { db in
             if try await Self.fields(objectType, in: db).contains(where: { $0.name.lowercased() == name.lowercased() }) {
                 throw CloseError.validation(["name": "A \(objectType) custom field is already named \"\(name)\"."])
@@ -93,7 +92,6 @@ public struct CustomFieldService: Sendable {
         field.dateUpdated = now
         field.updatedBy = principal.userID
         let updated = field
-        defer { principal.scope.store.accountChanges.announce() }
         try await principal.scope.write { db in
             try await db.update(.customFields).set("name", to: updated.name).set("description", to: updated.description)
                 .set("choices", to: JSONColumn.text(.array(updated.choices.map(JSONValue.string))))
@@ -108,9 +106,8 @@ public struct CustomFieldService: Sendable {
     public func delete(_ objectType: String, id: String, principal: Principal, origin: RequestOrigin) async throws {
         let field = try await get(objectType, id: id, in: principal.scope)
         let table: TenantTable = objectType == "lead" ? .leads : objectType == "contact" ? .contacts : .opportunities
-        defer { principal.scope.store.accountChanges.announce() }
         try await principal.scope.write { db in
-            let rows = try await db.select(from: table).columns("id", "custom").where("custom", .like, "%\"\(id)\"%").all()
+            let rows = try await db.select(from: table).columns("id", "custom").where(JSONObjectHasKey(column: SQLColumn("custom"), key: id)).all()
             for row in rows {
                 var values = CustomValueInput.stored(try row.decode(column: "custom", as: String.self))
                 values[id] = nil

@@ -109,7 +109,7 @@ struct CustomValueInput: Sendable {
     }
 
     /// The object's stored values with these changes applied, as the text to store.
-    func updatedText(of table: TenantTable, objectType: String, id: String, in db: TenantDatabase) async throws -> String {
+    func updatedText(of table: TenantTable, objectType: String, id: String, in db: TenantDatabase) async throws -> StoredJSON {
         let stored = try await db.select(from: table).column("custom").where("id", .equal, id)
             .first(decodingColumn: "custom", as: String.self) ?? "{}"
         let values = try await applied(to: Self.stored(stored), fields: CustomFieldService.fields(objectType, in: db), in: db)
@@ -121,7 +121,7 @@ struct CustomValueInput: Sendable {
         return Dictionary(members, uniquingKeysWith: { _, last in last })
     }
 
-    static func text(_ values: [String: JSONValue]) -> String {
+    static func text(_ values: [String: JSONValue]) -> StoredJSON {
         JSONColumn.text(object(values))
     }
 

@@ -31,7 +31,7 @@ public struct EventLog: Sendable {
         changedFields: [String] = [], data: JSONValue?, previousData: JSONValue? = nil, origin: RequestOrigin,
         at now: CloseTimestamp
     ) -> [(column: String, value: any Encodable & Sendable)] {
-        let text = { (value: JSONValue?) in value.map { String(decoding: $0.serialized(), as: UTF8.self) } }
+        let text = { (value: JSONValue?) in value.map(JSONColumn.text) }
         return [
             ("id", id), ("object_type", objectType), ("object_id", objectID), ("lead_id", leadID),
             ("action", action), ("changed_fields", text(.array(changedFields.map(JSONValue.string)))),

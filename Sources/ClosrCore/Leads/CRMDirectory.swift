@@ -13,13 +13,14 @@ struct CRMDirectory: Sendable {
     /// Custom field definitions by object type (`lead`, `contact`, `opportunity`).
     let customFields: [String: [CustomField]]
 
-    /// The directory, from a cache kept per organization while the account signal has not moved
+    /// The directory, from a cache kept per organization while the accounts version has not moved
     /// (statuses, pipelines, members and custom fields all move it when they change).
     static func load(_ db: TenantDatabase) async throws -> CRMDirectory {
-        guard let signal = db.accountChanges?.current() else { return try await read(db) }
-        if let cached = CRMDirectoryCache.shared.directory(db.organizationID, signal: signal) { return cached }
+        guard let cached = db.cached else { return try await read(db) }
+        let version = cached.versions[.accounts]
+        if let directory = cached.caches.directories.directory(db.organizationID, signal: version) { return directory }
         let directory = try await read(db)
-        CRMDirectoryCache.shared.store(directory, for: db.organizationID, signal: signal)
+        cached.caches.directories.store(directory, for: db.organizationID, signal: version)
         return directory
     }
 
@@ -89,8 +90,6 @@ struct CRMDirectory: Sendable {
 
 /// Recently read directories by organization, each valid for one value of the account signal.
 final class CRMDirectoryCache: Sendable {
-    static let shared = CRMDirectoryCache()
-
     private let entries = Mutex<[String: (signal: UInt64, directory: CRMDirectory)]>([:])
 
     func directory(_ organizationID: String, signal: UInt64) -> CRMDirectory? {

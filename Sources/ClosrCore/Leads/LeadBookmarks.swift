@@ -12,8 +12,6 @@ import Synchronization
 /// deep page finds none (one pass over the index), so no request waits for them; a list whose signal
 /// has moved since walks the index as before.
 final class LeadBookmarks: Sendable {
-    static let shared = LeadBookmarks(stride: 1000)
-
     /// Leads between bookmarks.
     let stride: Int
 
@@ -75,8 +73,8 @@ final class LeadBookmarks: Sendable {
         Task {
             // Read before the rows: a change committed after this read moves the signal, so bookmarks
             // stored with this value are never used for a list they do not describe.
-            let signal = scope.store.leadCountChanges.current()
-            guard let keys = try? await scope.read({ db in try await Self.bookmarks(every: stride, descending: descending, in: db) }) else {
+            guard let signal = try? await scope.store.versions()[.leadCount],
+                  let keys = try? await scope.read({ db in try await Self.bookmarks(every: stride, descending: descending, in: db) }) else {
                 return
             }
             entries.withLock { state in

@@ -5,11 +5,10 @@ import SQLKit
 ///
 /// A lead used to take three statements (the lead, its contacts, its opportunities), each a round trip
 /// to the database thread with the statement compiled anew, and its rows went through Codable. Here
-/// SQLite aggregates each lead's children into JSON arrays beside the lead's own columns
-/// (`json_group_array(json_array(…))`), so one lead or a page of a hundred is one statement, and the
+/// the database aggregates each lead's children into JSON arrays beside the lead's own columns
+/// (``JSONArrayAggregate``), so one lead or a page of a hundred is one statement, and the
 /// children's JSON columns (emails, phones, custom values) arrive parsed in the same pass. The children
 /// are put in order here, not by the aggregate (an `ORDER BY` inside it cost a sorter per lead).
-/// PostgreSQL's form of the same is `json_agg(json_build_array(…))`.
 ///
 /// The children are matched on the lead's own `organization_id`, so the tenant filter of the select
 /// the columns are added to covers them too.
@@ -18,24 +17,38 @@ struct LeadGraph: Sendable {
     let contacts: [ContactRow]
     let opportunities: [OpportunityRow]
 
-    private static let contactsColumn = "(SELECT json_group_array(json_array(\(ContactRow.graphColumns))) FROM contacts c"
-        + " WHERE c.organization_id = leads.organization_id AND c.lead_id = leads.id) AS graph_contacts"
-    private static let opportunitiesColumn = "(SELECT json_group_array(json_array(\(OpportunityRow.graphColumns))) FROM opportunities o"
-        + " WHERE o.organization_id = leads.organization_id AND o.lead_id = leads.id) AS graph_opportunities"
+    /// `(SELECT <aggregate> FROM <table> <alias> WHERE <alias>.organization_id = leads.organization_id
+    /// AND <alias>.lead_id = leads.id) AS <name>`.
+    private static func children(_ table: TenantTable, alias: String, columns: [any SQLExpression], as name: String) -> any SQLExpression {
+        var select = SQLSelect()
+        select.columns = [JSONArrayAggregate(columns: columns)]
+        select.tables = [SQLAlias(SQLIdentifier(table.rawValue), as: SQLIdentifier(alias))]
+        select.predicate = SQLBinaryExpression(
+            SQLBinaryExpression(SQLColumn("organization_id", table: alias), .equal, SQLColumn("organization_id", table: "leads")),
+            .and,
+            SQLBinaryExpression(SQLColumn("lead_id", table: alias), .equal, SQLColumn("id", table: "leads"))
+        )
+        return SQLAlias(SQLSubquery(select), as: SQLIdentifier(name))
+    }
+
+    private static let contactsColumn = children(.contacts, alias: "c", columns: ContactRow.graphColumns, as: "graph_contacts")
+    private static let opportunitiesColumn = children(.opportunities, alias: "o", columns: OpportunityRow.graphColumns, as: "graph_opportunities")
 
     /// Selects the lead's columns and its children from `leads` (unaliased: the subqueries name it).
     static func columns(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
         select
             .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("leads")))
-            .column(SQLRaw(contactsColumn))
-            .column(SQLRaw(opportunitiesColumn))
+            .column(contactsColumn)
+            .column(opportunitiesColumn)
     }
 
-    /// One lead by id, as text written once: the most frequent read there is.
-    static let byID = TenantStatement([
-        "SELECT leads.*, \(contactsColumn), \(opportunitiesColumn) FROM leads WHERE leads.organization_id = ",
-        " AND leads.id = ", "",
-    ])
+    /// The columns of a child table `alias` in the order its row type reads them from the aggregate;
+    /// JSON columns arrive as JSON, not as strings holding JSON.
+    static func columns(of alias: String, _ names: [String], json: Set<String>) -> [any SQLExpression] {
+        names.map { name in
+            json.contains(name) ? JSONValueOf(column: SQLColumn(name, table: alias)) as any SQLExpression : SQLColumn(name, table: alias)
+        }
+    }
 }
 
 extension LeadGraph: ColumnDecodable {

@@ -48,7 +48,6 @@ public struct LeadService: Sendable {
         }
         let lead = directory.leads([LeadGraph(lead: row, contacts: contactRows, opportunities: [])])[0]
         let event = EventLog.columns(objectType: "lead", objectID: id, leadID: id, action: "created", data: .raw(lead.jsonText), origin: origin, at: now)
-        defer { scope.store.leadCountChanges.announce() }
         // The status was checked against the cached configuration; it must still exist at the commit.
         try await scope.insert(
             [scope.row(into: .leads, row.insertColumns)] + contactRows.map { scope.row(into: .contacts, $0.insertColumns) }
@@ -73,15 +72,17 @@ public struct LeadService: Sendable {
             ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db)
             count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
             var skipping = skip
-            if query.clauses.isEmpty, let descending = LeadQuerySQL.creationOrder(query), skip >= LeadBookmarks.shared.stride,
-               let signal = db.leadCountChanges?.current() {
-                if let (bookmark, remaining) = LeadBookmarks.shared.seek(
+            if query.clauses.isEmpty, let descending = LeadQuerySQL.creationOrder(query), let cached = db.cached,
+               skip >= cached.caches.bookmarks.stride {
+                let bookmarks = cached.caches.bookmarks
+                let signal = cached.versions[.leadCount]
+                if let (bookmark, remaining) = bookmarks.seek(
                     organizationID: db.organizationID, descending: descending, skip: skip, signal: signal
                 ) {
                     ids = LeadQuerySQL.after(bookmark, descending: descending, ids)
                     skipping = remaining
                 } else {
-                    LeadBookmarks.shared.build(in: scope, descending: descending)
+                    bookmarks.build(in: scope, descending: descending)
                 }
             }
             ids = LeadQuerySQL.order(query, ids).offset(skipping).limit(limit)
@@ -141,7 +142,6 @@ public struct LeadService: Sendable {
 
     /// Deletes a lead with its contacts and opportunities.
     public func delete(id: String, principal: Principal, origin: RequestOrigin) async throws {
-        defer { principal.scope.store.leadCountChanges.announce() }
         try await principal.scope.write { db in
             let lead = try await Self.lead(id: id, in: db)
             try await db.delete(from: .opportunities).where("lead_id", .equal, id).run()
@@ -158,7 +158,6 @@ public struct LeadService: Sendable {
         }
         guard source != destination else { throw CloseError.validation(["destination": "A lead cannot be merged into itself."]) }
         let now = CloseTimestamp.now()
-        defer { principal.scope.store.leadCountChanges.announce() }
         try await principal.scope.write { db in
             let from = try await Self.lead(id: source, in: db)
             _ = try await Self.lead(id: destination, in: db)
@@ -187,14 +186,15 @@ public struct LeadService: Sendable {
         let id = ClosrID.make(.lead)
         try await db.insert(into: .leads, [
             ("id", id), ("name", newLeadName), ("description", ""), ("url", String?.none),
-            ("status_id", try await resolveStatus(id: nil, label: nil, in: CRMDirectory.load(db))), ("addresses", "[]"), ("custom", "{}"),
+            ("status_id", try await resolveStatus(id: nil, label: nil, in: CRMDirectory.load(db))), ("addresses", StoredJSON("[]")), ("custom", StoredJSON("{}")),
             ("created_by", userID), ("updated_by", userID), ("date_created", now.microseconds), ("date_updated", now.microseconds),
         ]).run()
         return id
     }
 
     static func lead(id: String, in db: TenantDatabase) async throws -> Lead {
-        guard let graph = try await db.rows(LeadGraph.byID, id, as: LeadGraph.self).first else {
+        guard let graph = try await LeadGraph.columns(db.select(from: .leads)).where(SQLColumn("id", table: "leads"), .equal, SQLBind(id))
+            .first(LeadGraph.self) else {
             throw CloseError.notFound("Lead not found")
         }
         return try await CRMDirectory.load(db).leads([graph])[0]

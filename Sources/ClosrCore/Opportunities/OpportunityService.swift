@@ -71,7 +71,6 @@ public struct OpportunityService: Sendable {
         let currency = try await principal.scope.read { db in
             try await db.selectOrganization().column("currency").first(decodingColumn: "currency", as: String.self)
         } ?? "USD"
-        defer { principal.scope.store.leadCountChanges.announce() }
         return try await principal.scope.write { db in
             let leadID = try await LeadService.owningLead(input.leadID, newLeadName: "Untitled", userID: principal.userID, now: now, in: db)
             let status = try await Self.resolveStatus(id: input.statusID, label: input.statusLabel, in: db)

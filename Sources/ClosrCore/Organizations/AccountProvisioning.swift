@@ -14,29 +14,26 @@ public struct AccountProvisioning: Sendable {
     /// Creates the organization, admin and key when the database holds no organization, all in one
     /// transaction; returns the key (with its secret, to print once), or nil when an organization exists.
     public func runIfEmpty(organizationName: String, adminEmail: String) async throws -> CreatedAPIKey? {
-        let created = try await store.transaction { db in
+        return try await store.transaction { db in
+            // Two nodes starting together on an empty database: the second waits here, then finds one.
+            try await db.execute(sql: StoreLock.provisioning, { _ in })
             let existing = try await db.select().column("id").from("organizations").limit(1).first()
             guard existing == nil else { return nil as CreatedAPIKey? }
             return try await Self.createOrganization(in: db, name: organizationName, adminEmail: adminEmail)
         }
-        if created != nil { store.accountChanges.announce() }
-        return created
     }
 
     /// Creates another organization with its admin (a new user, or the existing one with that email)
     /// and a "bootstrap" key for them.
     public func createOrganization(name: String, adminEmail: String) async throws -> CreatedAPIKey {
-        let created = try await store.transaction { db in
+        try await store.transaction { db in
             try await Self.createOrganization(in: db, name: name, adminEmail: adminEmail)
         }
-        store.accountChanges.announce()
-        return created
     }
 
     /// Adds a member with the given role (`admin` or `user`) to an organization, creating the user if no
     /// user has that email; returns the user's id.
     public func addMember(organizationID: String, email: String, role: String) async throws -> String {
-        defer { store.accountChanges.announce() }
         return try await store.transaction { db in
             let now = CloseTimestamp.now().microseconds
             let userID = try await Self.user(in: db, email: email, now: now)

@@ -5,10 +5,12 @@ import SQLKit
 /// The caller's user and organizations: `/me/` and `/organization/{id}/`.
 public struct OrganizationService: Sendable {
     let store: any Store
-    private let views = AccountViewCache()
+    private let caches: CoreCaches
+    private var views: AccountViewCache { caches.accountViews }
 
-    public init(store: any Store) {
+    public init(store: any Store, caches: CoreCaches) {
         self.store = store
+        self.caches = caches
     }
 
     /// `/me/` as JSON: the principal's user with every organization they are an active member of,
@@ -18,7 +20,7 @@ public struct OrganizationService: Sendable {
     }
 
     private func meView(_ principal: Principal) async throws -> AccountViewCache.View {
-        let signal = store.accountChanges.current()
+        let signal = try await principal.scope.versions()[.accounts]
         if let cached = views.view(forUser: principal.userID, signal: signal) { return cached }
         let me = try await loadMe(principal)
         let view = AccountViewCache.View(me: me, json: me.jsonValue.serialized())
@@ -90,7 +92,6 @@ public struct OrganizationService: Sendable {
                 if let currency { update = update.set("currency", to: currency) }
                 try await update.run()
             }
-            store.accountChanges.announce()
         }
         return try await organization(in: principal.scope)
     }

@@ -53,7 +53,10 @@ struct ContactRow: Sendable {
 
     /// The columns a ``LeadGraph`` aggregates, in the order `init(graph:)` reads them; JSON columns
     /// go through `json()` so they arrive as JSON, not as strings holding JSON.
-    static let graphColumns = "c.id, c.name, c.title, json(c.emails), json(c.phones), json(c.urls), json(c.custom), c.created_by, c.updated_by, c.date_created, c.date_updated"
+    static let graphColumns = LeadGraph.columns(
+        of: "c", ["id", "name", "title", "emails", "phones", "urls", "custom", "created_by", "updated_by", "date_created", "date_updated"],
+        json: ["emails", "phones", "urls", "custom"]
+    )
 
     /// The contact, with its custom values in the order of `fields` (contact custom fields).
     func contact(fields: [CustomField] = []) -> Contact {
@@ -129,7 +132,11 @@ struct OpportunityRow: Sendable {
     let dateUpdated: Int64
 
     /// As ``ContactRow/graphColumns``.
-    static let graphColumns = "o.id, o.status_id, o.value, o.value_period, o.value_currency, o.confidence, o.note, o.date_won, o.date_lost, o.user_id, o.contact_id, json(o.custom), o.created_by, o.updated_by, o.date_created, o.date_updated"
+    static let graphColumns = LeadGraph.columns(
+        of: "o", ["id", "status_id", "value", "value_period", "value_currency", "confidence", "note", "date_won", "date_lost",
+                  "user_id", "contact_id", "custom", "created_by", "updated_by", "date_created", "date_updated"],
+        json: ["custom"]
+    )
 }
 
 extension OpportunityRow: ColumnDecodable {
@@ -179,8 +186,8 @@ extension OpportunityRow: ColumnDecodable {
 
 /// JSON text columns.
 enum JSONColumn {
-    static func text(_ value: JSONValue) -> String {
-        String(decoding: value.serialized(), as: UTF8.self)
+    static func text(_ value: JSONValue) -> StoredJSON {
+        StoredJSON(String(decoding: value.serialized(), as: UTF8.self))
     }
 }
 

@@ -67,7 +67,6 @@ public struct StatusService: Sendable {
         if kind == .opportunity, !Self.types.contains(type ?? "") {
             throw CloseError.validation(["type": "Use active, won or lost."])
         }
-        defer { scope.store.accountChanges.announce() }
         return try await scope.write { db in
             var pipeline: String?
             if kind == .opportunity {
@@ -103,7 +102,6 @@ public struct StatusService: Sendable {
 
     /// Renames a status.
     public func rename(_ kind: Status.Kind, id: String, label: String?, in scope: OrgScope, origin: RequestOrigin) async throws -> Status {
-        defer { scope.store.accountChanges.announce() }
         return try await scope.write { db in
             var status = try await Self.status(kind, id: id, in: db)
             guard let label else { return status }
@@ -125,7 +123,6 @@ public struct StatusService: Sendable {
 
     /// Deletes a status no lead or opportunity uses.
     public func delete(_ kind: Status.Kind, id: String, in scope: OrgScope, origin: RequestOrigin) async throws {
-        defer { scope.store.accountChanges.announce() }
         try await scope.write { db in
             let status = try await Self.status(kind, id: id, in: db)
             let table: TenantTable = kind == .lead ? .leads : .opportunities
@@ -159,7 +156,6 @@ public struct StatusService: Sendable {
     }
 
     public func createPipeline(name: String?, in scope: OrgScope, origin: RequestOrigin) async throws -> Pipeline {
-        defer { scope.store.accountChanges.announce() }
         let name = try Self.validLabel(name, field: "name")
         let now = CloseTimestamp.now()
         let pipeline = Pipeline(id: ClosrID.make(.pipeline), organizationID: scope.organizationID, name: name, statuses: [], dateCreated: now, dateUpdated: now)
@@ -176,7 +172,6 @@ public struct StatusService: Sendable {
     }
 
     public func renamePipeline(id: String, name: String?, in scope: OrgScope, origin: RequestOrigin) async throws -> Pipeline {
-        defer { scope.store.accountChanges.announce() }
         if let name {
             let name = try Self.validLabel(name, field: "name")
             try await scope.write { db in
@@ -196,7 +191,6 @@ public struct StatusService: Sendable {
 
     /// Deletes a pipeline that has no statuses left.
     public func deletePipeline(id: String, in scope: OrgScope, origin: RequestOrigin) async throws {
-        defer { scope.store.accountChanges.announce() }
         let pipeline = try await pipeline(id: id, in: scope)
         guard pipeline.statuses.isEmpty else {
             throw CloseError.badRequest("This pipeline still has statuses: delete or move them first.")

@@ -30,7 +30,7 @@ public struct TenantRequirement: Sendable {
 /// and column list, one commit. Each caller returns only after the commit that holds its rows.
 /// If a batch fails, each request's rows are retried in a transaction of their own, so one bad request
 /// cannot fail another's.
-public final class InsertBatcher: Sendable {
+final class InsertBatcher: Sendable {
     private final class Waiter: Sendable {
         let rows: [TenantRow]
         let requirements: [TenantRequirement]
@@ -65,7 +65,7 @@ public final class InsertBatcher: Sendable {
     /// Most binds in one statement: under SQLite's and PostgreSQL's limits with room to spare.
     private static let maxBindsPerStatement = 30_000
 
-    public init() {}
+    init() {}
 
     /// Inserts `rows` (in their order, which must put rows before those that reference them) and
     /// returns once they are committed.

@@ -3,8 +3,9 @@ import SQLKit
 
 /// Brings a database's schema up to the newest ``Migrations`` step.
 ///
-/// Idempotent: each step runs in its own transaction that first checks `schema_migrations`, so running
-/// twice, or from two processes at once, applies every step exactly once.
+/// Idempotent: each step runs in its own transaction that takes the schema lock (``StoreLock``) and then
+/// checks `schema_migrations`, so running twice, or from two processes or nodes at once, applies every
+/// step exactly once.
 public struct Migrator: Sendable {
     let store: any Store
 
@@ -16,6 +17,8 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate() async throws -> [Int] {
         try await store.transaction { db in
+            // Two nodes starting together take turns: the second finds every step applied.
+            try await db.execute(sql: StoreLock.schema, { _ in })
             try await db.create(table: "schema_migrations")
                 .ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
@@ -26,6 +29,7 @@ public struct Migrator: Sendable {
         var applied: [Int] = []
         for migration in Migrations.all {
             let ran = try await store.transaction { db in
+                try await db.execute(sql: StoreLock.schema, { _ in })
                 let done = try await db.select().column("version").from("schema_migrations")
                     .where("version", .equal, migration.version)
                     .first()

@@ -16,17 +16,15 @@ final class SQLiteStore: Store {
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncSerialLock()
     private let nextReader = ReaderCursor()
-    let keyChanges: any ChangeSignal
-    let accountChanges: any ChangeSignal
-    let leadCountChanges: any ChangeSignal
-    let insertBatcher = InsertBatcher()
+    /// One counter per ``ChangeKind``, by its raw value, shared by every process on this file.
+    private let counters: [SharedFileCounter]
+    private let batcher = InsertBatcher()
+    let dialect = StoreDialect.sqlite
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], signalsPath: String) throws {
         self.writer = writer
         self.readers = readers
-        self.keyChanges = try SharedFileChangeSignal(path: signalsPath, slot: 0)
-        self.accountChanges = try SharedFileChangeSignal(path: signalsPath, slot: 1)
-        self.leadCountChanges = try SharedFileChangeSignal(path: signalsPath, slot: 2)
+        self.counters = try ChangeKind.allCases.map { try SharedFileCounter(path: signalsPath, slot: $0.rawValue) }
     }
 
     static func open(path: String, readerCount: Int = 4) async throws -> SQLiteStore {
@@ -70,12 +68,13 @@ final class SQLiteStore: Store {
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let sql = writer.sql()
-        return try await writeLock.withLock {
+        let changes = ChangeSet()
+        let result = try await writeLock.withLock {
             // IMMEDIATE takes the write lock up front, so another process's writer makes us wait on the
             // busy timeout here rather than fail halfway through the transaction.
             try await sql.raw("BEGIN IMMEDIATE").run()
             do {
-                let result = try await body(sql)
+                let result = try await body(ChangeRecorder(base: sql, changes: changes))
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
@@ -83,6 +82,20 @@ final class SQLiteStore: Store {
                 throw error
             }
         }
+        // After the commit, before returning: a reader that saw the old counter may have cached newer
+        // data under it (harmless); none can cache older data under the new one.
+        for kind in changes.all { counters[kind.rawValue].increment() }
+        return result
+    }
+
+    func insert(_ rows: [TenantRow], requiring requirements: [TenantRequirement]) async throws {
+        try await batcher.insert(rows, requiring: requirements, into: self)
+    }
+
+    func versions() async throws -> StoreVersions {
+        var versions = StoreVersions()
+        for kind in ChangeKind.allCases { versions[kind] = counters[kind.rawValue].current() }
+        return versions
     }
 
     func close() async throws {

@@ -1,24 +1,35 @@
 import SQLKit
 
-/// The database behind Closr, whatever its dialect: reads on a pool, writes in transactions.
+/// The storage seam: everything that depends on the database's dialect or on how many server nodes
+/// share it lives behind this protocol (DESIGN.md "Storage").
 ///
-/// Nothing outside ClosrCore sees an `SQLDatabase`; services reach tenant data through ``OrgScope``,
-/// which is built on these two calls.
+/// Above it, services build the same SQLKit queries for SQLite and PostgreSQL and never say what they
+/// changed: a ``transaction(_:)`` records which kinds of data its statements wrote (``ChangeKind``) and,
+/// when it commits, the store moves their ``StoreVersions`` — in every process and on every node that
+/// shares the database. Caches (``CoreCaches``) key their entries by those versions.
 public protocol Store: Sendable {
+    /// Which SQL the database speaks; the few dialect-aware expressions read it from the serializer.
+    var dialect: StoreDialect { get }
     /// Runs `body` on a connection for reading (it may see data committed by other connections).
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
-    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws. The versions
+    /// of what its statements changed move when it commits, before this returns.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Inserts tenant rows (in their order, parents first) once `requirements` hold, and returns once
+    /// they are committed. Each store chooses how: both commit rows of requests that arrive together in
+    /// one transaction (``InsertBatcher``).
+    func insert(_ rows: [TenantRow], requiring requirements: [TenantRequirement]) async throws
+    /// The current versions. Read before the data a cache keeps, so an entry can never outlive a change
+    /// committed after it was read. SQLite: a few memory loads; PostgreSQL: one round trip.
+    func versions() async throws -> StoreVersions
     /// Closes every connection; the store is unusable afterwards.
     func close() async throws
-    /// Moves whenever an API key changes, in every process that shares this database.
-    var keyChanges: any ChangeSignal { get }
-    /// Moves whenever an organization, user or membership changes.
-    var accountChanges: any ChangeSignal { get }
-    /// Moves whenever a lead is created or deleted (what an organization's lead count depends on).
-    var leadCountChanges: any ChangeSignal { get }
-    /// Writes the inserts of requests that arrive together in one transaction.
-    var insertBatcher: InsertBatcher { get }
+}
+
+/// The SQL dialects Closr speaks.
+public enum StoreDialect: String, Sendable {
+    case sqlite
+    case postgresql
 }
 
 /// Opens the store a URL names and brings its schema up to date.
@@ -28,8 +39,8 @@ public enum StoreFactory {
         switch url {
         case .sqlite(let path):
             store = try await SQLiteStore.open(path: path)
-        case .postgres:
-            throw StoreError.unsupported("PostgreSQL support is not built yet; use sqlite:PATH")
+        case .postgres(let text):
+            store = try await PostgresStore.open(url: text)
         }
         if migrate {
             do {
@@ -47,11 +58,13 @@ public enum StoreFactory {
 public enum StoreError: Error, CustomStringConvertible {
     case unsupported(String)
     case cannotCreateFolder(String)
+    case cannotOpen(String)
 
     public var description: String {
         switch self {
         case .unsupported(let message): return message
         case .cannotCreateFolder(let path): return "Cannot create the database folder \(path)"
+        case .cannotOpen(let message): return message
         }
     }
 }

@@ -5,34 +5,55 @@ import ClosrModel
 public struct OrgScope: Sendable {
     public let organizationID: String
     let store: any Store
+    /// The caches reads may use; nil for a scope that must always read the database.
+    let caches: CoreCaches?
+    /// The versions read at key verification, used by this request's first read (saving PostgreSQL a
+    /// round trip) and then forgotten, so later reads and long-lived scopes always read them anew.
+    private let memo: VersionsMemo
 
-    public init(organizationID: String, store: any Store) {
+    public init(organizationID: String, store: any Store, caches: CoreCaches? = nil) {
+        self.init(organizationID: organizationID, store: store, caches: caches, versions: nil)
+    }
+
+    init(organizationID: String, store: any Store, caches: CoreCaches?, versions: StoreVersions?) {
         self.organizationID = organizationID
         self.store = store
+        self.caches = caches
+        self.memo = VersionsMemo(versions)
+    }
+
+    /// The versions caches are checked against: those read at verification the first time, else read now.
+    func versions() async throws -> StoreVersions {
+        if let versions = memo.take() { return versions }
+        return try await store.versions()
+    }
+
+    private func cachedReads(countsFromCache: Bool) async throws -> TenantDatabase.CachedReads? {
+        guard let caches else { return nil }
+        return TenantDatabase.CachedReads(caches: caches, versions: try await versions(), countsFromCache: countsFromCache)
     }
 
     /// Runs `body` with read access to this organization's rows.
     public func read<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID
-        let accounts = store.accountChanges
-        let leadCount = store.leadCountChanges
+        let cached = try await cachedReads(countsFromCache: true)
         return try await store.read { sql in
-            try await body(TenantDatabase(organizationID: organizationID, sql: sql, accountChanges: accounts, leadCountChanges: leadCount))
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql, cached: cached))
         }
     }
 
     /// Runs `body` in one transaction over this organization's rows.
     public func write<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID
-        let accounts = store.accountChanges
+        // Configuration may come from the cache (no write path changes it and reads it back in one
+        // transaction); lead counts are always counted fresh inside a write.
+        let cached = try await cachedReads(countsFromCache: false)
         return try await store.transaction { sql in
-            // Configuration may come from the cache (no write path changes it and reads it back in one
-            // transaction); lead counts are always counted fresh inside a write.
-            try await body(TenantDatabase(organizationID: organizationID, sql: sql, accountChanges: accounts))
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql, cached: cached))
         }
     }
 
-    /// A row for `table` with this organization's id, for ``insert(_:)``.
+    /// A row for `table` with this organization's id, for ``insert(_:requiring:)``.
     func row(into table: TenantTable, _ columns: [(column: String, value: any Encodable & Sendable)]) -> TenantRow {
         TenantRow(
             table: table, columns: ["organization_id"] + columns.map(\.column),
@@ -45,9 +66,9 @@ public struct OrgScope: Sendable {
         TenantRequirement(table: table, organizationID: organizationID, id: id, error: error)
     }
 
-    /// Inserts rows, committed together with those of other requests arriving at the same time
-    /// (``InsertBatcher``), provided the required rows still exist then; returns once committed.
+    /// Inserts rows, committed together with those of other requests arriving at the same time, provided
+    /// the required rows still exist then; returns once committed.
     func insert(_ rows: [TenantRow], requiring requirements: [TenantRequirement] = []) async throws {
-        try await store.insertBatcher.insert(rows, requiring: requirements, into: store)
+        try await store.insert(rows, requiring: requirements)
     }
 }

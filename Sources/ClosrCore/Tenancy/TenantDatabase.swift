@@ -1,35 +1,46 @@
 import SQLKit
 
-/// Query builders over one organization's rows. Each builder starts with
-/// `WHERE <table>.organization_id = ?` (or sets it, for inserts); callers add conditions, never remove.
+/// Query builders over one organization's rows. Each builder runs on a ``TenantSQL`` connection that
+/// ANDs `<table>.organization_id = ?` in front of its conditions when it is serialised (or, for inserts,
+/// sets the column first); callers add conditions and can never widen them.
 public struct TenantDatabase: Sendable {
     public let organizationID: String
     let sql: any SQLDatabase
-    /// The store's account signal, for caches of organization configuration; nil outside an OrgScope.
-    var accountChanges: (any ChangeSignal)? = nil
-    /// The store's lead-count signal, for the cached count of an organization's leads.
-    var leadCountChanges: (any ChangeSignal)? = nil
+    /// The caches this organization's reads may use, with the versions read at the start of the
+    /// request; nil where no cache may be used (inside batch checks, provisioning).
+    var cached: CachedReads? = nil
 
-    /// `SELECT … FROM table WHERE table.organization_id = ?`.
+    /// Caches and the versions they are valid for.
+    struct CachedReads: Sendable {
+        let caches: CoreCaches
+        let versions: StoreVersions
+        /// Lead counts are counted fresh inside a write; configuration may still come from the cache.
+        let countsFromCache: Bool
+    }
+
+    private func builderDatabase(_ table: String) -> TenantSQL {
+        TenantSQL(base: sql, condition: TenantCondition(table: table, organizationID: organizationID))
+    }
+
+    /// `SELECT … FROM table WHERE table.organization_id = ? AND (…)`.
     func select(from table: TenantTable) -> SQLSelectBuilder {
-        sql.select().from(table.rawValue)
-            .where(SQLColumn("organization_id", table: table.rawValue), .equal, SQLBind(organizationID))
+        builderDatabase(table.rawValue).select().from(table.rawValue)
     }
 
     /// `SELECT … FROM (ids) AS page JOIN table ON table.id = page.id WHERE table.organization_id = ?`:
     /// the rows a subquery of ids chose (a page), read id by id after the subquery has walked only its
-    /// index. SQLite is told to keep `page` outside (`CROSS JOIN`): left to itself it walked the
-    /// table's list index to save sorting a hundred rows, as it did for `WHERE id IN (…)`.
+    /// index. SQLite is told to keep `page` outside (``OuterLoopFirstJoin``): left to itself it walked
+    /// the table's list index to save sorting a hundred rows, as it did for `WHERE id IN (…)`.
     func select(from table: TenantTable, idsFrom ids: SQLSelectBuilder) -> SQLSelectBuilder {
-        sql.select()
-            .from(SQLAlias(SQLGroupExpression(ids.select), as: SQLIdentifier("page")))
+        let idsCondition = TenantCondition(table: table.rawValue, organizationID: organizationID)
+        return builderDatabase(table.rawValue).select()
+            .from(SQLAlias(SQLGroupExpression(idsCondition.scoped(ids.select)), as: SQLIdentifier("page")))
             .join(SQLIdentifier(table.rawValue), method: OuterLoopFirstJoin(), on: SQLColumn("id", table: table.rawValue), .equal, SQLColumn("id", table: "page"))
-            .where(SQLColumn("organization_id", table: table.rawValue), .equal, SQLBind(organizationID))
     }
 
-    /// `UPDATE table SET … WHERE organization_id = ?`.
+    /// `UPDATE table SET … WHERE organization_id = ? AND (…)`.
     func update(_ table: TenantTable) -> SQLUpdateBuilder {
-        sql.update(table.rawValue).where("organization_id", .equal, organizationID)
+        builderDatabase(table.rawValue).update(table.rawValue)
     }
 
     /// Sets the given columns, `updated_by` and `date_updated` on one row.
@@ -39,9 +50,9 @@ public struct TenantDatabase: Sendable {
         try await update.where("id", .equal, id).run()
     }
 
-    /// `DELETE FROM table WHERE organization_id = ?`.
+    /// `DELETE FROM table WHERE organization_id = ? AND (…)`.
     func delete(from table: TenantTable) -> SQLDeleteBuilder {
-        sql.delete(from: table.rawValue).where("organization_id", .equal, organizationID)
+        builderDatabase(table.rawValue).delete(from: table.rawValue)
     }
 
     /// `INSERT INTO table (organization_id, columns…) VALUES (?, values…)`.
@@ -53,20 +64,22 @@ public struct TenantDatabase: Sendable {
 
     /// The organization row itself (`organizations.id = ?`).
     func selectOrganization() -> SQLSelectBuilder {
-        sql.select().from("organizations").where("id", .equal, organizationID)
+        TenantSQL(base: sql, condition: TenantCondition(table: "organizations", column: "id", organizationID: organizationID))
+            .select().from("organizations")
     }
 
     /// `UPDATE organizations … WHERE id = ?` for this organization only.
     func updateOrganization() -> SQLUpdateBuilder {
-        sql.update("organizations").where("id", .equal, organizationID)
+        TenantSQL(base: sql, condition: TenantCondition(table: "organizations", column: "id", organizationID: organizationID))
+            .update("organizations")
     }
 
-    /// `(SELECT column FROM table WHERE organization_id = ? AND …)`, for `IN` conditions across tables.
+    /// `(SELECT column FROM table WHERE organization_id = ? AND (…))`, for `IN` conditions across tables.
     func subquery(selecting column: String, from table: TenantTable, _ build: (SQLSubqueryBuilder) -> SQLSubqueryBuilder) -> any SQLExpression {
         let builder = SQLSubqueryBuilder()
-        _ = builder.column(column).from(table.rawValue).where("organization_id", .equal, organizationID)
+        _ = builder.column(column).from(table.rawValue)
         _ = build(builder)
-        return builder.query
+        return SQLSubquery(TenantCondition(table: table.rawValue, organizationID: organizationID).scoped(builder.select))
     }
 }
 

@@ -1,6 +1,7 @@
 import ClosrCore
 import ClosrModel
 import ClosrServer
+import ClosrTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,11 +9,11 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// A real SQLite file in a fresh temporary folder, bootstrapped like a first `closr serve`, with the
-/// application built exactly as the CLI builds it and every log line captured at trace level.
+/// A real, fresh database of the run's dialect (an SQLite file in a temporary folder, or a PostgreSQL
+/// schema of its own), bootstrapped like a first `closr serve`, with the application built exactly as
+/// the CLI builds it and every log line captured at trace level.
 struct TestEnvironment {
-    let folder: URL
-    let databasePath: String
+    let database: DatabaseURL
     let services: CoreServices
     var store: any Store { services.store }
     let bootstrapKey: CreatedAPIKey
@@ -20,10 +21,8 @@ struct TestEnvironment {
     let config: AppConfig
 
     static func make(trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil) async throws -> TestEnvironment {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("closr-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("closr.sqlite").path
-        let store = try await StoreFactory.open(.sqlite(path: path))
+        let database = try TestDatabase.fresh()
+        let store = try await StoreFactory.open(database)
         let created = try await AccountProvisioning(store: store)
             .runIfEmpty(organizationName: "Acme Sales", adminEmail: "ada@example.com")
         guard let created else { throw TestSetupError.bootstrapDidNothing }
@@ -31,7 +30,7 @@ struct TestEnvironment {
         var logger = Logger(label: "closr-test") { label in CapturingLogHandler(label: label, logs: logs) }
         logger.logLevel = .trace
         let config = AppConfig(trustedProxies: trustedProxies, rateLimit: rateLimit, logger: logger)
-        return TestEnvironment(folder: folder, databasePath: path, services: CoreServices(store: store), bootstrapKey: created, logs: logs, config: config)
+        return TestEnvironment(database: database, services: CoreServices(store: store), bootstrapKey: created, logs: logs, config: config)
     }
 
     var secret: String { bootstrapKey.secret }
@@ -53,16 +52,35 @@ struct TestEnvironment {
         try await store.close()
     }
 
-    /// Every byte of the database: the main file and its write-ahead log.
+    /// Every byte of the database: for SQLite the main file and its write-ahead log; for PostgreSQL
+    /// everything `pg_dump` writes out of this test's schema.
     func databaseBytes() throws -> Data {
-        var data = Data()
-        for suffix in ["", "-wal", "-shm"] {
-            let path = databasePath + suffix
-            if FileManager.default.fileExists(atPath: path) {
-                data.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        switch database {
+        case .sqlite(let databasePath):
+            var data = Data()
+            for suffix in ["", "-wal", "-shm"] {
+                let path = databasePath + suffix
+                if FileManager.default.fileExists(atPath: path) {
+                    data.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+                }
             }
+            return data
+        case .postgres(let url):
+            let components = URLComponents(string: url)
+            let schema = components?.queryItems?.first { $0.name == "schema" }?.value ?? "public"
+            var plain = components
+            plain?.queryItems = nil
+            let dump = Process()
+            dump.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            dump.arguments = ["pg_dump", "--schema=\(schema)", "--dbname=\(plain?.string ?? url)"]
+            let output = Pipe()
+            dump.standardOutput = output
+            try dump.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            dump.waitUntilExit()
+            guard dump.terminationStatus == 0, !data.isEmpty else { throw TestSetupError.dumpFailed }
+            return data
         }
-        return data
     }
 }
 
@@ -79,6 +97,7 @@ extension TestClientProtocol {
 
 enum TestSetupError: Error {
     case bootstrapDidNothing
+    case dumpFailed
 }
 
 /// Headers for each way a key can be presented.

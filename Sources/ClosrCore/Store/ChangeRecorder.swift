@@ -1,0 +1,82 @@
+import Logging
+import NIOCore
+import SQLKit
+import Synchronization
+
+/// A transaction's connection that notes which ``ChangeKind``s its statements write, so the store can
+/// move their versions on commit (GRDB's way: the database tells, no caller announces).
+///
+/// It reads the statements SQLKit's builders produce — `SQLInsert`, `SQLUpdate`, `SQLDelete` and their
+/// table — so the rule below is the whole of change tracking. Anything else that is not a `SELECT`
+/// (schema changes in migrations, text statements) counts as changing everything: a cache re-read too
+/// often is slower, one re-read too rarely is wrong.
+struct ChangeRecorder: SQLDatabase {
+    let base: any SQLDatabase
+    let changes: ChangeSet
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        changes.insert(Self.kinds(changedBy: query))
+        return base.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        changes.insert(Self.kinds(changedBy: query))
+        try await base.execute(sql: query, onRow)
+    }
+
+    /// The kinds of data a statement changes.
+    static func kinds(changedBy query: any SQLExpression) -> Set<ChangeKind> {
+        switch query {
+        case is SQLSelect, is StoreLock:
+            return []
+        case let insert as SQLInsert:
+            return kinds(table: insert.table, rowsAddedOrRemoved: true)
+        case let delete as SQLDelete:
+            return kinds(table: delete.table, rowsAddedOrRemoved: true)
+        case let update as SQLUpdate:
+            if tableName(update.table) == TenantTable.apiKeys.rawValue, update.values.allSatisfy(setsLastUse) { return [] }
+            return kinds(table: update.table, rowsAddedOrRemoved: false)
+        default:
+            return Set(ChangeKind.allCases)
+        }
+    }
+
+    private static func kinds(table: any SQLExpression, rowsAddedOrRemoved: Bool) -> Set<ChangeKind> {
+        switch tableName(table) {
+        case "api_keys": return [.keys]
+        case "organizations", "users", "memberships", "statuses", "pipelines", "custom_fields": return [.accounts]
+        case "leads": return rowsAddedOrRemoved ? [.leadCount] : []
+        case "contacts", "opportunities", "events", "schema_migrations": return []
+        default: return Set(ChangeKind.allCases)
+        }
+    }
+
+    private static func tableName(_ table: any SQLExpression) -> String? {
+        (table as? SQLIdentifier)?.string
+    }
+
+    /// `last_used_… = …`: the only update of a key that no cache depends on.
+    private static func setsLastUse(_ assignment: any SQLExpression) -> Bool {
+        guard let assignment = assignment as? SQLColumnAssignment else { return false }
+        let name = (assignment.columnName as? SQLColumn)?.name ?? assignment.columnName
+        return (name as? SQLIdentifier)?.string.hasPrefix("last_used_") == true
+    }
+}
+
+/// The kinds a transaction has changed so far.
+final class ChangeSet: Sendable {
+    private let kinds = Mutex<Set<ChangeKind>>([])
+
+    func insert(_ new: Set<ChangeKind>) {
+        guard !new.isEmpty else { return }
+        kinds.withLock { $0.formUnion(new) }
+    }
+
+    var all: Set<ChangeKind> { kinds.withLock { $0 } }
+}

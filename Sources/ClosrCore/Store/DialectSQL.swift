@@ -1,0 +1,163 @@
+import SQLKit
+import SQLiteKit
+
+/// The SQL that differs between SQLite and PostgreSQL, each piece an expression that picks its text from
+/// the serializer's dialect (as sql-kit's own expressions do). No other file writes dialect-specific SQL.
+enum DialectSQL {
+    /// The column type of JSON values: `TEXT` on SQLite, `jsonb` on PostgreSQL.
+    static let jsonType = SQLDataType.custom(JSONColumnType())
+
+    /// Whether the serializer writes PostgreSQL.
+    static func isPostgres(_ serializer: SQLSerializer) -> Bool {
+        serializer.dialect.name == "postgresql"
+    }
+}
+
+private struct JSONColumnType: SQLExpression {
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(DialectSQL.isPostgres(serializer) ? "JSONB" : "TEXT")
+    }
+}
+
+/// A JSON array aggregated from the rows of a subquery, each row an array of `columns`:
+/// `json_group_array(json_array(…))` on SQLite, `json_agg(json_build_array(…))` on PostgreSQL; `[]`
+/// for no rows on both.
+struct JSONArrayAggregate: SQLExpression {
+    /// Each a column of the subquery's table; JSON columns are passed as ``JSONValueOf``.
+    let columns: [any SQLExpression]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        let postgres = DialectSQL.isPostgres(serializer)
+        if postgres { serializer.write("COALESCE(") }
+        serializer.write(postgres ? "json_agg(json_build_array(" : "json_group_array(json_array(")
+        SQLList(columns).serialize(to: &serializer)
+        serializer.write("))")
+        if postgres { serializer.write(", '[]'::json)") }
+    }
+}
+
+/// A JSON column as a JSON value inside a JSON constructor: `json(c)` on SQLite (where the column holds
+/// text), the `jsonb` column itself on PostgreSQL.
+struct JSONValueOf: SQLExpression {
+    let column: SQLColumn
+
+    func serialize(to serializer: inout SQLSerializer) {
+        if DialectSQL.isPostgres(serializer) {
+            column.serialize(to: &serializer)
+        } else {
+            serializer.write("json(")
+            column.serialize(to: &serializer)
+            serializer.write(")")
+        }
+    }
+}
+
+/// `a LIKE ? ESCAPE '\'`, case-insensitive on both (SQLite's `LIKE` is, for ASCII; PostgreSQL's
+/// `ILIKE`). Build the pattern with ``CaseInsensitiveLike/contains(_:)``.
+struct CaseInsensitiveLike: SQLExpression {
+    let value: any SQLExpression
+    let pattern: String
+    var negated = false
+
+    /// `%text%` with `%`, `_` and `\` in `text` matching themselves.
+    static func contains(_ text: String) -> String {
+        "%" + escaped(text) + "%"
+    }
+
+    /// `text` with `%`, `_` and `\` escaped for ``CaseInsensitiveLike``.
+    static func escaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        value.serialize(to: &serializer)
+        if negated { serializer.write(" NOT") }
+        serializer.write(DialectSQL.isPostgres(serializer) ? " ILIKE " : " LIKE ")
+        serializer.write(bind: pattern)
+        serializer.write(" ESCAPE '\\'")
+    }
+}
+
+/// Whether a JSON array column holds an object whose `key` matches a ``CaseInsensitiveLike`` pattern:
+/// `EXISTS (SELECT 1 FROM json_each(c) …)` on SQLite, `jsonb_array_elements` on PostgreSQL. Searching
+/// the values themselves, not the serialised text (where `office` matched every `"type":"office"`).
+struct JSONArrayMemberLike: SQLExpression {
+    let column: SQLColumn
+    let key: String
+    let pattern: String
+
+    func serialize(to serializer: inout SQLSerializer) {
+        let postgres = DialectSQL.isPostgres(serializer)
+        serializer.write("EXISTS (SELECT 1 FROM ")
+        serializer.write(postgres ? "jsonb_array_elements(" : "json_each(")
+        column.serialize(to: &serializer)
+        serializer.write(") AS member WHERE ")
+        // `key` is one of Closr's own field names, never input.
+        let member = postgres ? "member.value ->> '\(key)'" : "json_extract(member.value, '$.\(key)')"
+        CaseInsensitiveLike(value: SQLRaw(member), pattern: pattern).serialize(to: &serializer)
+        serializer.write(")")
+    }
+}
+
+/// Whether a JSON object column has a member named `key` (a custom field's id).
+struct JSONObjectHasKey: SQLExpression {
+    let column: SQLColumn
+    let key: String
+
+    func serialize(to serializer: inout SQLSerializer) {
+        if DialectSQL.isPostgres(serializer) {
+            column.serialize(to: &serializer)
+            serializer.write(" ? ")
+            serializer.write(bind: key)
+        } else {
+            serializer.write("json_type(")
+            column.serialize(to: &serializer)
+            serializer.write(", ")
+            serializer.write(bind: "$.\"" + key + "\"")
+            serializer.write(") IS NOT NULL")
+        }
+    }
+}
+
+/// Takes a lock that serialises what must run once across processes and nodes (migrations, first-start
+/// provisioning), held until the transaction ends: `pg_advisory_xact_lock` on PostgreSQL; on SQLite the
+/// transaction's `BEGIN IMMEDIATE` already holds the only write lock, so it selects nothing.
+struct StoreLock: SQLExpression {
+    let key: Int64
+
+    static let schema = StoreLock(key: 0x436c_6f73_7201)
+    static let provisioning = StoreLock(key: 0x436c_6f73_7202)
+
+    func serialize(to serializer: inout SQLSerializer) {
+        if DialectSQL.isPostgres(serializer) {
+            serializer.write("SELECT pg_advisory_xact_lock(\(key))")
+        } else {
+            serializer.write("SELECT 1")
+        }
+    }
+}
+
+/// A JSON column's value as written: text on SQLite, `jsonb` on PostgreSQL (its `PostgresEncodable`
+/// conformance is beside ``PostgresStore``).
+public struct StoredJSON: Encodable, Sendable, SQLiteDataConvertible {
+    public let text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public init?(sqliteData: SQLiteData) {
+        guard case .text(let text) = sqliteData else { return nil }
+        self.text = text
+    }
+
+    public var sqliteData: SQLiteData? { .text(text) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// PostgreSQL, for production and for several `closr serve` nodes on one database (DESIGN.md
+/// "Storage"): a pool of connections (postgres-nio's `PostgresClient`), SQLKit's PostgreSQL dialect,
+/// `jsonb` for JSON columns.
+///
+/// Versions live in the table `closr_versions`, one row per ``ChangeKind``, moved inside the transaction
+/// that changed their kind — atomically with its commit, so a node that crashes after committing cannot
+/// leave other nodes' caches stale — and read once per request by every node.
+final class PostgresStore: Store {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let batcher = InsertBatcher()
+    let dialect = StoreDialect.postgresql
+
+    private init(client: PostgresClient) {
+        self.client = client
+        self.runner = Task { await client.run() }
+    }
+
+    /// Connects once to say clearly what is wrong with a bad URL or an unreachable server, then starts
+    /// the pool and makes sure the versions table exists.
+    static func open(url text: String) async throws -> PostgresStore {
+        let location = try PostgresLocation(parsing: text)
+        var logger = Logger(label: "closr.postgres")
+        logger.logLevel = .warning
+        do {
+            let connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: location.connection, id: 0, logger: logger
+            )
+            if let schema = location.schema {
+                try await connection.sql(queryLogLevel: nil).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            }
+            try await connection.close()
+        } catch {
+            throw StoreError.cannotOpen("Cannot connect to \(location.redacted): \(Self.describe(error))")
+        }
+        let store = PostgresStore(client: PostgresClient(configuration: location.pool, backgroundLogger: logger))
+        do {
+            try await store.createVersionsTable()
+        } catch {
+            try? await store.close()
+            throw StoreError.cannotOpen("Cannot prepare \(location.redacted): \(Self.describe(error))")
+        }
+        return store
+    }
+
+    /// The server's own message where there is one (`PSQLError` hides it from `description`).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            switch error.code {
+            case .connectionError: return "the server could not be reached"
+            default: return String(describing: error.code)
+            }
+        }
+        return String(describing: error)
+    }
+
+    private func createVersionsTable() async throws {
+        try await transaction { sql in
+            try await sql.execute(sql: StoreLock.schema, { _ in })
+            try await sql.create(table: "closr_versions").ifNotExists()
+                .column("kind", type: .text, .primaryKey(autoIncrement: false))
+                .column("version", type: .bigint, .notNull)
+                .run()
+            var insert = sql.insert(into: "closr_versions").columns("kind", "version")
+            for kind in ChangeKind.allCases { insert = insert.values(kind.name, 0) }
+            try await insert.ignoringConflicts(with: ["kind"]).run()
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let sql = connection.sql(queryLogLevel: nil)
+            let changes = ChangeSet()
+            try await sql.raw("BEGIN").run()
+            do {
+                let result = try await body(ChangeRecorder(base: sql, changes: changes))
+                let changed = changes.all
+                if !changed.isEmpty {
+                    // Last before the commit, so the row lock on a version is held only for the commit.
+                    try await sql.update("closr_versions").set("version", to: SQLRaw("version + 1"))
+                        .where("kind", .in, changed.sorted { $0.rawValue < $1.rawValue }.map(\.name)).run()
+                }
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func insert(_ rows: [TenantRow], requiring requirements: [TenantRequirement]) async throws {
+        try await batcher.insert(rows, requiring: requirements, into: self)
+    }
+
+    func versions() async throws -> StoreVersions {
+        try await read { sql in
+            var versions = StoreVersions()
+            for row in try await sql.select().columns("kind", "version").from("closr_versions").all() {
+                let name = try row.decode(column: "kind", as: String.self)
+                if let kind = ChangeKind.allCases.first(where: { $0.name == name }) {
+                    versions[kind] = UInt64(bitPattern: try row.decode(column: "version", as: Int64.self))
+                }
+            }
+            return versions
+        }
+    }
+
+    func close() async throws {
+        runner.cancel()
+        _ = await runner.value
+    }
+}
+
+/// A `postgres://` URL taken apart: the connection it names, an optional `schema=` of Closr's own
+/// (tables live in that schema, created if missing), and a form safe to print (no password).
+struct PostgresLocation: Sendable {
+    let connection: PostgresConnection.Configuration
+    let pool: PostgresClient.Configuration
+    let schema: String?
+    let redacted: String
+
+    init(parsing text: String) throws {
+        guard var components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
+            throw StoreError.cannotOpen("Unreadable PostgreSQL URL: use postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        let schema = components.queryItems?.last(where: { $0.name == "schema" })?.value
+        if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            throw StoreError.cannotOpen("The schema= of a PostgreSQL URL takes letters, digits and _ only")
+        }
+        components.queryItems = components.queryItems?.filter { $0.name != "schema" }
+        if components.queryItems?.isEmpty == true { components.queryItems = nil }
+        redacted = "postgres://\(components.user.map { "\($0)@" } ?? "")\(host)\(components.port.map { ":\($0)" } ?? "")\(components.path)"
+        guard let url = components.url, let parsed = try? SQLPostgresConfiguration(url: url) else {
+            throw StoreError.cannotOpen("Unreadable PostgreSQL URL \(redacted): use postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        var connection = parsed.coreConfiguration
+        if let schema { connection.options.additionalStartupParameters.append(("search_path", schema)) }
+        self.connection = connection
+        self.schema = schema
+        var pool = PostgresClient.Configuration(
+            host: connection.host ?? host, port: connection.port ?? 5432, username: connection.username,
+            password: connection.password, database: connection.database, tls: Self.tls(connection.tls)
+        )
+        pool.options.additionalStartupParameters = connection.options.additionalStartupParameters
+        pool.options.maximumConnections = 16
+        pool.options.minimumConnections = 1
+        self.pool = pool
+    }
+
+    /// `tlsmode=require` verifies the server; `prefer` (the default, as libpq's) encrypts if it can.
+    private static func tls(_ tls: PostgresConnection.Configuration.TLS) -> PostgresClient.Configuration.TLS {
+        if tls.isEnforced, let context = tls.sslContext { return .require(context.configuration) }
+        if tls.isAllowed, let context = tls.sslContext {
+            var configuration = context.configuration
+            configuration.certificateVerification = .none
+            return .prefer(configuration)
+        }
+        return .disable
+    }
+}
+
+/// What a JSON column holds, bound as text on SQLite and as `jsonb` on PostgreSQL.
+extension StoredJSON: PostgresNonThrowingEncodable {
+    public static var psqlType: PostgresDataType { .jsonb }
+    public static var psqlFormat: PostgresFormat { .binary }
+
+    public func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        buffer.writeInteger(UInt8(1))
+        buffer.writeString(text)
+    }
+}
