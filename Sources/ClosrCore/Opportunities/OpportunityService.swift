@@ -77,7 +77,7 @@ public struct OpportunityService: Sendable {
             var columns: [(column: String, value: any Encodable & Sendable)] = [
                 ("id", id), ("lead_id", leadID), ("status_id", status.id), ("value", Int?.none),
                 ("value_period", "one_time"), ("value_currency", currency), ("confidence", 0), ("note", ""),
-                ("date_won", String?.none), ("date_lost", String?.none), ("user_id", principal.userID), ("contact_id", String?.none), ("custom", "{}"),
+                ("date_won", String?.none), ("date_lost", String?.none), ("user_id", principal.userID), ("contact_id", String?.none), ("custom", StoredJSON("{}")),
                 ("created_by", principal.userID), ("updated_by", principal.userID),
                 ("date_created", now.microseconds), ("date_updated", now.microseconds),
             ]
