@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per window per API key, as N/SECONDS (default 1000/10), or off.")
     var rateLimit = "1000/10"
 
+    @Option(help: "How many closr serve nodes share the database behind one balancer; each node enforces its share of --rate-limit (default 1).")
+    var nodes = 1
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -45,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("Unknown log level '\(logLevel)'.") }
         let logger = CLILogging.logger(level: level)
-        let rateLimitPolicy = RateLimitPolicy(parsing: rateLimit)
+        guard nodes >= 1 else { throw ValidationError("--nodes takes a whole number of at least 1.") }
+        let rateLimitPolicy = RateLimitPolicy(parsing: rateLimit)?.share(ofNodes: nodes)
         guard rateLimitPolicy != nil || rateLimit == "off" else {
             throw ValidationError("--rate-limit takes N/SECONDS, such as 1000/10, or off.")
         }

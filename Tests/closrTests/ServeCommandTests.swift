@@ -1,18 +1,24 @@
 import ClosrCore
+import ClosrTestSupport
 import Foundation
 import SQLKit
 import Testing
 
-/// `closr serve` and `closr keys create` as an operator runs them: real processes on a real SQLite file.
+/// `closr serve` and `closr keys create` as an operator runs them: real processes on a real database of
+/// the run's dialect (an SQLite file in a folder that does not exist yet, or a PostgreSQL schema).
 @Suite(.serialized) struct ServeCommandTests {
-    static func temporaryDatabase() -> (url: String, path: String) {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("closr-cli-\(UUID().uuidString)/data/closr.sqlite").path
-        return ("sqlite:\(path)", path)
+    static func temporaryDatabase() throws -> (url: String, database: DatabaseURL) {
+        switch try TestDatabase.fresh() {
+        case .sqlite(let path):
+            let nested = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("data/closr.sqlite").path
+            return ("sqlite:\(nested)", .sqlite(path: nested))
+        case .postgres(let url):
+            return (url, .postgres(url: url))
+        }
     }
 
     @Test func firstStartPrintsTheKeyOnceKeysCreateWorksBesideItAndShutdownFlushesLastUse() async throws {
-        let database = Self.temporaryDatabase()
+        let database = try Self.temporaryDatabase()
         let server = try ClosrProcess(["serve", "--port", "0", "--database", database.url, "--org-name", "Acme"])
         let port = try await server.waitForPort()
         let keyLines = server.stdout.split(separator: "\n").filter { $0.hasPrefix("API key: closr_") }
@@ -61,7 +67,7 @@ import Testing
         #expect(!server.stderr.contains(key) && !server.stderr.contains(newKey))
 
         // Last use of the new key was written (at the latest at shutdown).
-        let store = try await StoreFactory.open(.sqlite(path: database.path))
+        let store = try await StoreFactory.open(database.database)
         let lastUsed = try await store.read { db in
             try await db.select().columns("last_used_at", "last_used_user_agent").from("api_keys")
                 .where("label", .equal, "ci").first()
@@ -80,7 +86,7 @@ import Testing
     }
 
     @Test func keysCreateOnAnEmptyDatabaseExplainsWhatToDo() async throws {
-        let database = Self.temporaryDatabase()
+        let database = try Self.temporaryDatabase()
         let result = try await ClosrProcess.run(["keys", "create", "--label", "x", "--database", database.url])
         #expect(result.status != 0)
         #expect(result.stderr.contains("start `closr serve` once"))
@@ -88,7 +94,7 @@ import Testing
     }
 
     @Test func migrateIsIdempotent() async throws {
-        let database = Self.temporaryDatabase()
+        let database = try Self.temporaryDatabase()
         let first = try await ClosrProcess.run(["migrate", "--database", database.url])
         #expect(first.status == 0)
         let applied = try #require(first.stderr.firstMatch(of: #/Applied migrations 1, 2[0-9, ]*; now at version (\d+)/#))

@@ -29,17 +29,23 @@ final class PostgresStore: Store {
     static func open(url text: String) async throws -> PostgresStore {
         let location = try PostgresLocation(parsing: text)
         var logger = Logger(label: "closr.postgres")
-        logger.logLevel = .warning
+        // Errors reach the caller as thrown errors; the pool's own notices (a lease that raced the pool's
+        // start) are not the operator's business.
+        logger.logLevel = .error
+        let connection: PostgresConnection
         do {
-            let connection = try await PostgresConnection.connect(
+            connection = try await PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.any(), configuration: location.connection, id: 0, logger: logger
             )
-            if let schema = location.schema {
-                try await connection.sql(queryLogLevel: nil).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
-            }
-            try await connection.close()
         } catch {
             throw StoreError.cannotOpen("Cannot connect to \(location.redacted): \(Self.describe(error))")
+        }
+        do {
+            if let schema = location.schema { try await createSchema(schema, on: connection.sql(queryLogLevel: nil)) }
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw StoreError.cannotOpen("Cannot prepare \(location.redacted): \(Self.describe(error))")
         }
         let store = PostgresStore(client: PostgresClient(configuration: location.pool, backgroundLogger: logger))
         do {
@@ -49,6 +55,18 @@ final class PostgresStore: Store {
             throw StoreError.cannotOpen("Cannot prepare \(location.redacted): \(Self.describe(error))")
         }
         return store
+    }
+
+    /// Creates the URL's schema unless it exists. Two nodes starting together may both try (`IF NOT
+    /// EXISTS` still races in the catalogue): whichever loses finds the schema there, which is all it needs.
+    private static func createSchema(_ schema: String, on sql: some SQLDatabase) async throws {
+        do {
+            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        } catch {
+            let exists = try await sql.select().column(SQLLiteral.numeric("1"), as: "found").from("pg_namespace")
+                .where("nspname", .equal, schema).first()
+            if exists == nil { throw error }
+        }
     }
 
     /// The server's own message where there is one (`PSQLError` hides it from `description`).

@@ -22,6 +22,13 @@ public struct RateLimitPolicy: Sendable, Equatable {
         }
         self.init(limit: limit, windowSeconds: window)
     }
+
+    /// One node's share of the limit when `nodes` nodes serve behind one balancer: buckets are kept per
+    /// node (no request waits on another node), so each node admits `limit / nodes`, and a balancer
+    /// that spreads requests evenly (round robin, least connections) holds the whole to the limit.
+    public func share(ofNodes nodes: Int) -> RateLimitPolicy {
+        RateLimitPolicy(limit: max(1, limit / max(1, nodes)), windowSeconds: windowSeconds)
+    }
 }
 
 /// Fixed-window request counts per API key, kept in this process (DESIGN.md: rate-limit buckets are

@@ -108,3 +108,23 @@ func httpGet(_ url: String, basicUser: String?) async throws -> (status: Int, bo
     let (data, response) = try await URLSession.shared.data(for: request)
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
 }
+
+/// One HTTP request with any method and an optional JSON body, as a client outside our code sends it.
+func http(_ method: String, _ url: String, key: String?, json body: String? = nil) async throws -> (status: Int, body: String) {
+    var request = URLRequest(url: URL(string: url)!)
+    request.httpMethod = method
+    if let key {
+        request.setValue("Basic " + Data("\(key):".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+    }
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+}
+
+/// A JSON object body's string member.
+func jsonString(_ body: String, _ key: String) -> String? {
+    ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?[key] as? String
+}
