@@ -166,11 +166,7 @@ public struct APIKeyService: Sendable {
     public func revokeLeaked(secret: String, origin: RequestOrigin) async throws {
         let hash = APIKeySecret.hash(secret)
         // The organization is not known until the key is found, as when verifying a key.
-        let organizationID = try await store.read { db in
-            try await db.select().column("organization_id").from(TenantTable.apiKeys.rawValue)
-                .where("secret_hash", .equal, hash).where("date_revoked", .is, SQLLiteral.null)
-                .first(decodingColumn: "organization_id", as: String.self)
-        }
+        let organizationID = try await store.read { db in try await CrossTenant.organizationOfActiveKey(hash: hash, on: db) }
         guard let organizationID else { return }
         try await OrgScope(organizationID: organizationID, store: store).write { db in
             guard let row = try await db.select(from: .apiKeys).column("*").where("secret_hash", .equal, hash)
@@ -185,14 +181,7 @@ public struct APIKeyService: Sendable {
     /// organization. Run periodically by the server.
     @discardableResult
     public func recordExpiries(now: CloseTimestamp = .now()) async throws -> Int {
-        let due = try await store.read { db in
-            try await db.select().columns("organization_id", "id").from(TenantTable.apiKeys.rawValue)
-                .where("expires_at", .lessThanOrEqual, now.microseconds)
-                .where("expiry_recorded_at", .is, SQLLiteral.null).where("date_revoked", .is, SQLLiteral.null)
-                .limit(1000)
-                .all()
-                .map { (try $0.decode(column: "organization_id", as: String.self), try $0.decode(column: "id", as: String.self)) }
-        }
+        let due = try await store.read { db in try await CrossTenant.keysPastExpiry(at: now, on: db) }
         for (organizationID, ids) in Dictionary(grouping: due, by: \.0) {
             try await OrgScope(organizationID: organizationID, store: store).write { db in
                 for (_, id) in ids {

@@ -3,8 +3,8 @@ import SQLKit
 
 /// Turns a presented secret into a ``Principal``, or says why it cannot.
 ///
-/// This is the one query that runs before the organization is known — finding the organization is its
-/// job — so it reads `api_keys` by secret hash directly instead of through an ``OrgScope``.
+/// Its look-up runs before the organization is known — finding the organization is its job — so it is
+/// one of the ``CrossTenant`` queries.
 public final class APIKeyVerifier: Sendable {
     private let store: any Store
     private let caches: CoreCaches
@@ -55,25 +55,7 @@ public final class APIKeyVerifier: Sendable {
     }
 
     private func lookUp(hash: String, now: CloseTimestamp, signal: UInt64) async throws -> VerifiedKeyCache.Entry {
-        let found = try await store.read { db in
-            try await db.select()
-                .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("api_keys")))
-                .column(SQLColumn("role_id", table: "memberships"))
-                .from("api_keys")
-                .join(
-                    "memberships",
-                    method: SQLJoinMethod.inner,
-                    on: SQLRaw("""
-                        memberships.organization_id = api_keys.organization_id \
-                        AND memberships.user_id = api_keys.user_id AND memberships.date_deactivated IS NULL
-                        """)
-                )
-                .where(SQLColumn("secret_hash", table: "api_keys"), .equal, SQLBind(hash))
-                .first()
-                .map { row in
-                    (try row.decode(model: APIKeyRow.self, with: APIKeyRow.decoder), try row.decode(column: "role_id", as: String.self))
-                }
-        }
+        let found = try await store.read { db in try await CrossTenant.keyForVerification(hash: hash, on: db) }
         guard let (row, role) = found, APIKeySecret.constantTimeEquals(row.secretHash, hash) else {
             throw CloseError.unauthorized("Invalid API key")
         }

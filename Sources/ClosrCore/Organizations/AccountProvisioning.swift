@@ -17,8 +17,7 @@ public struct AccountProvisioning: Sendable {
         return try await store.transaction { db in
             // Two nodes starting together on an empty database: the second waits here, then finds one.
             try await db.execute(sql: StoreLock.provisioning, { _ in })
-            let existing = try await db.select().column("id").from("organizations").limit(1).first()
-            guard existing == nil else { return nil as CreatedAPIKey? }
+            guard try await !CrossTenant.anyOrganizationExists(on: db) else { return nil as CreatedAPIKey? }
             return try await Self.createOrganization(in: db, name: organizationName, adminEmail: adminEmail)
         }
     }
@@ -47,13 +46,7 @@ public struct AccountProvisioning: Sendable {
 
     /// The oldest active admin membership: whom `closr keys` acts for.
     public func firstAdmin() async throws -> (organizationID: String, userID: String)? {
-        try await store.read { db in
-            try await db.select().columns("organization_id", "user_id").from("memberships")
-                .where("role_id", .equal, "admin").where("date_deactivated", .is, SQLLiteral.null)
-                .orderBy("date_created").limit(1)
-                .first()
-                .map { (try $0.decode(column: "organization_id", as: String.self), try $0.decode(column: "user_id", as: String.self)) }
-        }
+        try await store.read { db in try await CrossTenant.firstAdmin(on: db) }
     }
 
     private static func createOrganization(in db: any SQLDatabase, name: String, adminEmail: String) async throws -> CreatedAPIKey {
@@ -78,8 +71,7 @@ public struct AccountProvisioning: Sendable {
 
     /// The user with this email, created (named after the email's local part) if there is none.
     private static func user(in db: any SQLDatabase, email: String, now: Int64) async throws -> String {
-        if let existing = try await db.select().column("id").from("users").where("email", .equal, email)
-            .first(decodingColumn: "id", as: String.self) {
+        if let existing = try await CrossTenant.userID(email: email, on: db) {
             return existing
         }
         let userID = ClosrID.make(.user)

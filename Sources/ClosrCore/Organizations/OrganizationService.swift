@@ -32,13 +32,7 @@ public struct OrganizationService: Sendable {
     /// own ``OrgScope``.
     private func loadMe(_ principal: Principal) async throws -> Me {
         let (userRow, organizationIDs) = try await store.read { db in
-            let user = try await db.select().column("*").from("users").where("id", .equal, principal.userID)
-                .first(decoding: UserRow.self, with: rowDecoder)
-            let organizationIDs = try await db.select().column("organization_id").from("memberships")
-                .where("user_id", .equal, principal.userID).where("date_deactivated", .is, SQLLiteral.null)
-                .orderBy("date_created")
-                .all(decodingColumn: "organization_id", as: String.self)
-            return (user, organizationIDs)
+            (try await CrossTenant.user(id: principal.userID, on: db), try await CrossTenant.activeOrganizations(ofUser: principal.userID, on: db))
         }
         guard let userRow else { throw CloseError.unauthorized("The user of this API key no longer exists") }
         var organizations: [Organization] = []
