@@ -203,7 +203,7 @@ public struct OpportunityService: Sendable {
                 if let statusIDs { select = select.where("status_id", .in, statusIDs.isEmpty ? [""] : statusIDs) }
                 if let periods = filter.valuePeriods { select = select.where("value_period", .in, periods) }
                 if let text = filter.noteContains {
-                    select = select.where(SQLFunction("lower", args: SQLColumn("note")), .like, SQLBind("%" + LeadQuerySQL.escapeLike(text.lowercased()) + "%"))
+                    select = select.where(CaseInsensitiveLike(value: SQLColumn("note"), pattern: CaseInsensitiveLike.contains(text)))
                 }
                 for range in filter.dateRanges {
                     let op: SQLBinaryOperator = ["gt": .greaterThan, "gte": .greaterThanOrEqual, "lt": .lessThan, "lte": .lessThanOrEqual][range.comparison] ?? .equal

@@ -10,20 +10,26 @@ enum LeadQuerySQL {
         for clause in query.clauses {
             switch clause {
             case .text(let words, let negated):
-                let pattern = "%" + escapeLike(words) + "%"
+                // The words in a name or description, or in a contact's name, email address or phone
+                // number — the values themselves, never the JSON around them (`office` is a type).
+                let pattern = CaseInsensitiveLike.contains(words)
                 let contacts = db.subquery(selecting: "lead_id", from: .contacts) { builder in
                     builder.where { group in
-                        group.where("name", .like, pattern).orWhere("emails", .like, pattern).orWhere("phones", .like, pattern)
+                        group.where(CaseInsensitiveLike(value: SQLColumn("name", table: "contacts"), pattern: pattern))
+                            .orWhere(JSONArrayMemberLike(column: SQLColumn("emails", table: "contacts"), key: "email", pattern: pattern))
+                            .orWhere(JSONArrayMemberLike(column: SQLColumn("phones", table: "contacts"), key: "phone", pattern: pattern))
                     }
                 }
                 let matching = db.subquery(selecting: "id", from: .leads) { builder in
                     builder.where { group in
-                        group.where("name", .like, pattern).orWhere("description", .like, pattern).orWhere("id", .in, contacts)
+                        group.where(CaseInsensitiveLike(value: SQLColumn("name", table: "leads"), pattern: pattern))
+                            .orWhere(CaseInsensitiveLike(value: SQLColumn("description", table: "leads"), pattern: pattern))
+                            .orWhere(SQLColumn("id", table: "leads"), .in, contacts)
                     }
                 }
                 select = select.where(SQLColumn("id", table: "leads"), negated ? .notIn : .in, matching)
             case .match(.name, let value, let negated):
-                select = select.where(SQLColumn("name", table: "leads"), negated ? .notLike : .like, SQLBind("%" + escapeLike(value) + "%"))
+                select = select.where(CaseInsensitiveLike(value: SQLColumn("name", table: "leads"), pattern: CaseInsensitiveLike.contains(value), negated: negated))
             case .match(.id, let value, let negated):
                 select = select.where(SQLColumn("id", table: "leads"), negated ? .notEqual : .equal, SQLBind(value))
             case .match(.status, let label, let negated):
@@ -31,9 +37,9 @@ enum LeadQuerySQL {
                     .filter { $0.kind == .lead && $0.label.lowercased() == label.lowercased() }.map(\.id)
                 select = select.where(SQLColumn("status_id", table: "leads"), negated ? .notIn : .in, SQLBind.group(ids.isEmpty ? [""] : ids))
             case .match(.email, let email, let negated):
-                let pattern = "%\"email\":\"" + escapeLike(email.lowercased()) + "\"%"
+                // The whole address, any case: no wildcard in the pattern.
                 let contacts = db.subquery(selecting: "lead_id", from: .contacts) { builder in
-                    builder.where(SQLFunction("lower", args: SQLColumn("emails")), .like, SQLBind(pattern))
+                    builder.where(JSONArrayMemberLike(column: SQLColumn("emails", table: "contacts"), key: "email", pattern: CaseInsensitiveLike.escaped(email)))
                 }
                 select = select.where(SQLColumn("id", table: "leads"), negated ? .notIn : .in, contacts)
             case .date(let field, let comparison, let time):
@@ -84,10 +90,5 @@ enum LeadQuerySQL {
         case .lessOrEqual: return .lessThanOrEqual
         case .equal: return .equal
         }
-    }
-
-    /// `%` and `_` match literally.
-    static func escapeLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
     }
 }

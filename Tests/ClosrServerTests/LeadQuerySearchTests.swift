@@ -1,0 +1,82 @@
+import ClosrCore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import ClosrServer
+
+/// The lead `query` language's words and `email:` match the values a user typed — names, email
+/// addresses, phone numbers — literally and in any case, never the JSON they are stored in.
+@Suite struct LeadQuerySearchTests {
+    static let leads = [
+        #"{"name": "Underscore Co", "contacts": [{"name": "Fay", "emails": [{"type": "office", "email": "first_last@x.com"}]}]}"#,
+        #"{"name": "Plain Co", "contacts": [{"name": "Gus", "emails": [{"type": "office", "email": "firstXlast@x.com"}], "phones": [{"type": "mobile", "phone": "+1 415 555 0199"}]}]}"#,
+        #"{"name": "Fifty% Off", "description": "Sale"}"#,
+        #"{"name": "Fiftyish", "description": "Sale"}"#,
+    ]
+
+    /// The names of the leads `query` finds.
+    static func found(_ query: String, _ client: any TestClientProtocol, key: String) async throws -> Set<String> {
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
+        let response = try await client.json(.get, "/api/v1/lead/?query=\(encoded)&_fields=name", key: key)
+        #expect(response.status == .ok, "\(query): \(response.text)")
+        let data = response.json["data"] as? [[String: Any]] ?? []
+        return Set(data.compactMap { $0["name"] as? String })
+    }
+
+    @Test func wordsAndEmailsMatchValuesLiterallyNotTheirJSON() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            for lead in Self.leads {
+                #expect(try await client.json(.post, "/api/v1/lead/", key: key, lead).status == .ok)
+            }
+            // `office`, `mobile`, `type`, `email` are the JSON around values, found in no value.
+            for word in ["office", "mobile", "type", "email", "phone"] {
+                do {
+                    let found = try await Self.found(word, client, key: key)
+                    #expect(found.isEmpty, "\(word)")
+                }
+            }
+            // `_` and `%` are characters, not wildcards.
+            do {
+                let found = try await Self.found("email:first_last@x.com", client, key: key)
+                #expect(found == ["Underscore Co"])
+            }
+            do {
+                let found = try await Self.found("email:FIRST_LAST@X.COM", client, key: key)
+                #expect(found == ["Underscore Co"])
+            }
+            do {
+                let found = try await Self.found("first_last", client, key: key)
+                #expect(found == ["Underscore Co"])
+            }
+            do {
+                let found = try await Self.found(#"name:"Fifty%""#, client, key: key)
+                #expect(found == ["Fifty% Off"])
+            }
+            do {
+                let found = try await Self.found("Fifty%", client, key: key)
+                #expect(found == ["Fifty% Off"])
+            }
+            // Values are still found, in any case, in contacts' emails and phones.
+            do {
+                let found = try await Self.found("firstxlast", client, key: key)
+                #expect(found == ["Plain Co"])
+            }
+            do {
+                let found = try await Self.found("555 0199", client, key: key)
+                #expect(found == ["Plain Co"])
+            }
+            do {
+                let found = try await Self.found("gus", client, key: key)
+                #expect(found == ["Plain Co"])
+            }
+            do {
+                let found = try await Self.found("-office", client, key: key)
+                #expect(found.count == 4)
+            }
+        }
+    }
+}
