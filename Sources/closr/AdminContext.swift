@@ -15,10 +15,14 @@ struct AdminContext {
 
     /// Opens the database, runs `body` as its first admin, and closes the database whatever happens.
     static func with<T>(_ database: DatabaseOptions, _ body: (AdminContext) async throws -> T) async throws -> T {
+        try await CommandFailure.reported { try await run(database, body) }
+    }
+
+    private static func run<T>(_ database: DatabaseOptions, _ body: (AdminContext) async throws -> T) async throws -> T {
         let store = try await StoreFactory.open(try database.resolved())
         do {
             guard let admin = try await AccountProvisioning(store: store).firstAdmin() else {
-                throw ValidationError("The database has no organization yet: start `closr serve` once to create it.")
+                throw CommandFailure("The database has no organization yet: start `closr serve` once to create it.")
             }
             let context = AdminContext(
                 store: store, services: CoreServices(store: store), organizationID: admin.organizationID, userID: admin.userID
@@ -26,9 +30,6 @@ struct AdminContext {
             let result = try await body(context)
             try await store.close()
             return result
-        } catch let error as CloseError {
-            try? await store.close()
-            throw ValidationError(error.message)
         } catch {
             try? await store.close()
             throw error

@@ -18,10 +18,6 @@ struct DatabaseOptions: ParsableArguments {
         guard let text = database ?? ProcessInfo.processInfo.environment["CLOSR_DATABASE_URL"] else {
             return .default
         }
-        do {
-            return try DatabaseURL(parsing: text)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        return try DatabaseURL(parsing: text)
     }
 }

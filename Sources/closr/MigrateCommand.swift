@@ -11,6 +11,10 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
+        try await CommandFailure.reported { try await migrate() }
+    }
+
+    private func migrate() async throws {
         let store = try await StoreFactory.open(try database.resolved(), migrate: false)
         do {
             let applied = try await Migrator(store: store).migrate()

@@ -54,11 +54,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--rate-limit takes N/SECONDS, such as 1000/10, or off.")
         }
 
-        let databaseURL = try database.resolved()
-        let store = try await StoreFactory.open(databaseURL)
-        if let created = try await AccountProvisioning(store: store)
-            .runIfEmpty(organizationName: orgName, adminEmail: adminEmail)
-        {
+        let (databaseURL, store, created) = try await CommandFailure.reported {
+            let databaseURL = try database.resolved()
+            let store = try await StoreFactory.open(databaseURL)
+            do {
+                let created = try await AccountProvisioning(store: store).runIfEmpty(organizationName: orgName, adminEmail: adminEmail)
+                return (databaseURL, store, created)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
+        if let created {
             // The only time this secret is ever shown: stdout, so it can be captured; guidance on stderr.
             CLILogging.note("First start: created organization '\(orgName)' with admin \(adminEmail).")
             CLILogging.note("Save this API key now; it will not be shown again.")

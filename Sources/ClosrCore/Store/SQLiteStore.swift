@@ -36,28 +36,39 @@ final class SQLiteStore: Store {
         }
         var logger = Logger(label: "closr.sqlite")
         logger.logLevel = .warning
-        let writer = try await openConnection(path: path, logger: logger)
-        // WAL is a property of the file, so the writer sets it once before any reader opens.
-        try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<readerCount {
-            readers.append(try await openConnection(path: path, logger: logger))
+        // Every connection opened so far is closed on any failure: SQLiteNIO stops the process when a
+        // connection is dropped unclosed (a file that is not a database fails its first PRAGMA).
+        var opened: [SQLiteConnection] = []
+        do {
+            let writer = try await openConnection(path: path, logger: logger, into: &opened)
+            // WAL is a property of the file, so the writer sets it once before any reader opens.
+            try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<readerCount {
+                readers.append(try await openConnection(path: path, logger: logger, into: &opened))
+            }
+            // Beside the database file, shared by every process that opens it.
+            return try SQLiteStore(writer: writer, readers: readers, signalsPath: path + "-signals")
+        } catch {
+            for connection in opened { try? await connection.close() }
+            throw StoreError.cannotOpen("sqlite:\(path) cannot be used as a database: \(StoreError.describe(error))")
         }
-        // Beside the database file, shared by every process that opens it.
-        return try SQLiteStore(writer: writer, readers: readers, signalsPath: path + "-signals")
     }
 
-    private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {
+    private static func openConnection(path: String, logger: Logger, into opened: inout [SQLiteConnection]) async throws -> SQLiteConnection {
         let connection = try await SQLiteConnection.open(
             storage: .file(path: path),
             threadPool: .singleton,
             logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any()
         )
+        opened.append(connection)
         let sql = connection.sql()
         try await sql.raw("PRAGMA busy_timeout = 10000").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
+        // Reads the schema: a file that is not a database fails here, not on the first request.
+        try await sql.raw("SELECT count(*) FROM sqlite_master").run()
         return connection
     }
 

@@ -1,4 +1,5 @@
 import SQLKit
+import SQLiteNIO
 
 /// The storage seam: everything that depends on the database's dialect or on how many server nodes
 /// share it lives behind this protocol (DESIGN.md "Storage").
@@ -66,5 +67,13 @@ public enum StoreError: Error, CustomStringConvertible {
         case .cannotCreateFolder(let path): return "Cannot create the database folder \(path)"
         case .cannotOpen(let message): return message
         }
+    }
+
+    /// A database error in one line for an operator: the driver's own message where it has one
+    /// (PostgreSQL's `PSQLError` hides the server's message from its description).
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? StoreError { return error.description }
+        if let error = error as? SQLiteError { return error.message }
+        return PostgresStore.describe(error)
     }
 }
