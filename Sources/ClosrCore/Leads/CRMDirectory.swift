@@ -1,6 +1,5 @@
 import ClosrModel
 import SQLKit
-import Synchronization
 
 /// What assembling objects needs to know about an organization: its statuses, pipelines and members'
 /// names. Read once per request.
@@ -18,9 +17,9 @@ struct CRMDirectory: Sendable {
     static func load(_ db: TenantDatabase) async throws -> CRMDirectory {
         guard let cached = db.cached else { return try await read(db) }
         let version = cached.versions[.accounts]
-        if let directory = cached.caches.directories.directory(db.organizationID, signal: version) { return directory }
+        if let directory = cached.caches.directories.value(for: db.organizationID, version: version) { return directory }
         let directory = try await read(db)
-        cached.caches.directories.store(directory, for: db.organizationID, signal: version)
+        cached.caches.directories.store(directory, for: db.organizationID, version: version)
         return directory
     }
 
@@ -84,25 +83,6 @@ struct CRMDirectory: Sendable {
                 opportunity($0, leadName: lead.displayName, contactName: $0.contactId.flatMap { contactNames[$0] })
             }
             return lead
-        }
-    }
-}
-
-/// Recently read directories by organization, each valid for one value of the account signal.
-final class CRMDirectoryCache: Sendable {
-    private let entries = Mutex<[String: (signal: UInt64, directory: CRMDirectory)]>([:])
-
-    func directory(_ organizationID: String, signal: UInt64) -> CRMDirectory? {
-        entries.withLock { entries in
-            guard let entry = entries[organizationID], entry.signal == signal else { return nil }
-            return entry.directory
-        }
-    }
-
-    func store(_ directory: CRMDirectory, for organizationID: String, signal: UInt64) {
-        entries.withLock { entries in
-            if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
-            entries[organizationID] = (signal, directory)
         }
     }
 }

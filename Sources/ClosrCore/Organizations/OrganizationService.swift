@@ -6,7 +6,7 @@ import SQLKit
 public struct OrganizationService: Sendable {
     let store: any Store
     private let caches: CoreCaches
-    private var views: AccountViewCache { caches.accountViews }
+    private var views: VersionedCache<AccountView> { caches.accountViews }
 
     public init(store: any Store, caches: CoreCaches) {
         self.store = store
@@ -19,12 +19,12 @@ public struct OrganizationService: Sendable {
         try await meView(principal).json
     }
 
-    private func meView(_ principal: Principal) async throws -> AccountViewCache.View {
+    private func meView(_ principal: Principal) async throws -> AccountView {
         let signal = try await principal.scope.versions()[.accounts]
-        if let cached = views.view(forUser: principal.userID, signal: signal) { return cached }
+        if let cached = views.value(for: principal.userID, version: signal) { return cached }
         let me = try await loadMe(principal)
-        let view = AccountViewCache.View(me: me, json: me.jsonValue.serialized())
-        views.store(view, signal: signal)
+        let view = AccountView(me: me, json: me.jsonValue.serialized())
+        views.store(view, for: principal.userID, version: signal)
         return view
     }
 

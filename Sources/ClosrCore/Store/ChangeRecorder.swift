@@ -1,5 +1,3 @@
-import Logging
-import NIOCore
 import SQLKit
 import Synchronization
 
@@ -10,24 +8,13 @@ import Synchronization
 /// table — so the rule below is the whole of change tracking. Anything else that is not a `SELECT`
 /// (schema changes in migrations, text statements) counts as changing everything: a cache re-read too
 /// often is slower, one re-read too rarely is wrong.
-struct ChangeRecorder: SQLDatabase {
+struct ChangeRecorder: ForwardingSQLDatabase {
     let base: any SQLDatabase
     let changes: ChangeSet
 
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+    func forwarded(_ query: any SQLExpression) -> any SQLExpression {
         changes.insert(Self.kinds(changedBy: query))
-        return base.execute(sql: query, onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        changes.insert(Self.kinds(changedBy: query))
-        try await base.execute(sql: query, onRow)
+        return query
     }
 
     /// The kinds of data a statement changes.

@@ -16,12 +16,12 @@ import Synchronization
 public final class CoreCaches: Sendable {
     /// Verified API keys (``ChangeKind/keys``).
     let verifiedKeys = VerifiedKeyCache()
-    /// `/me/` views (``ChangeKind/accounts``).
-    let accountViews = AccountViewCache()
+    /// `/me/` views by user (``ChangeKind/accounts``).
+    let accountViews = VersionedCache<AccountView>(capacity: 100_000)
     /// Each organization's statuses, pipelines, members and custom fields (``ChangeKind/accounts``).
-    let directories = CRMDirectoryCache()
-    /// Unfiltered lead counts (``ChangeKind/leadCount``).
-    let leadCounts = LeadCountCache()
+    let directories = VersionedCache<CRMDirectory>(capacity: 10_000)
+    /// Unfiltered lead counts by organization (``ChangeKind/leadCount``).
+    let leadCounts = VersionedCache<Int>(capacity: 10_000)
     /// Deep-page bookmarks of the lead list by creation date (``ChangeKind/leadCount``).
     let bookmarks = LeadBookmarks(stride: 1000)
 

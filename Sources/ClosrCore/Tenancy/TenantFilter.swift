@@ -1,5 +1,3 @@
-import Logging
-import NIOCore
 import SQLKit
 
 /// `<table>.organization_id = ?`, ANDed in front of a statement's own conditions when it is serialised.
@@ -32,23 +30,11 @@ struct TenantCondition: Sendable {
 /// The connection tenant builders run on: every `SELECT`, `UPDATE` and `DELETE` it executes has its
 /// ``TenantCondition`` ANDed in; other statements pass through (inserts set `organization_id` as their
 /// first column when built).
-struct TenantSQL: SQLDatabase {
+struct TenantSQL: ForwardingSQLDatabase {
     let base: any SQLDatabase
     let condition: TenantCondition
 
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: scoped(query), onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try await base.execute(sql: scoped(query), onRow)
-    }
+    func forwarded(_ query: any SQLExpression) -> any SQLExpression { scoped(query) }
 
     /// The statement as it is sent: with the tenant condition in front of its own.
     func scoped(_ query: any SQLExpression) -> any SQLExpression {
