@@ -6,6 +6,7 @@
 # over ORGS × KEYS_PER_ORG keys (default 100 × 10 = 1,000 active keys, one user each).
 #
 # Usage: Benchmarks/auth-overhead.sh [seconds-per-round] [rounds] [connections] [orgs] [keys-per-org]
+# Environment: CLOSR_BENCH_POSTGRES=postgres://… runs it on PostgreSQL (in a new schema).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROUND=${1:-10}
@@ -25,8 +26,15 @@ BIN=$(swift build -c release --show-bin-path)/closr
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
+if [ -n "${CLOSR_BENCH_POSTGRES:-}" ]; then
+    case "$CLOSR_BENCH_POSTGRES" in *\?*) sep="&" ;; *) sep="?" ;; esac
+    DATABASE="${CLOSR_BENCH_POSTGRES}${sep}schema=bench_keys_$(date +%s)_$$"
+else
+    DATABASE="sqlite:$WORK/closr.sqlite"
+fi
+echo "database: ${DATABASE%%\?*}"
 # Rate limiting off: this measures authentication, not the limiter's refusals.
-"$BIN" serve --port "$PORT" --database "sqlite:$WORK/closr.sqlite" --log-level warning --rate-limit off >"$WORK/out" 2>"$WORK/err" &
+"$BIN" serve --port "$PORT" --database "$DATABASE" --log-level warning --rate-limit off >"$WORK/out" 2>"$WORK/err" &
 SERVER=$!
 for _ in $(seq 1 100); do
     grep -q '^API key: ' "$WORK/out" 2>/dev/null && curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break
@@ -36,7 +44,11 @@ KEY=$(sed -n 's/^API key: //p' "$WORK/out")
 [ -n "$KEY" ] || { echo "server did not start" >&2; cat "$WORK/err" >&2; exit 1; }
 AUTH="Authorization: Basic $(printf '%s:' "$KEY" | base64 -w0)"
 curl -fs -H "$AUTH" "http://127.0.0.1:$PORT/api/v1/me/" >/dev/null
-python3 Benchmarks/seed_keys.py "$WORK/closr.sqlite" "$ORGS" "$KEYS_PER_ORG" "$WORK/headers"
+if [ -n "${CLOSR_BENCH_POSTGRES:-}" ]; then
+    Benchmarks/seed_postgres.sh keys "$DATABASE" "$ORGS" "$KEYS_PER_ORG" "$WORK/headers"
+else
+    python3 Benchmarks/seed_keys.py "$WORK/closr.sqlite" "$ORGS" "$KEYS_PER_ORG" "$WORK/headers"
+fi
 export CLOSR_BENCH_HEADERS="$WORK/headers"
 MANY=$(wc -l < "$WORK/headers")
 

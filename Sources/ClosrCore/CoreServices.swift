@@ -1,7 +1,7 @@
 /// The services of one running Closr, sharing one store and one key verifier.
 ///
-/// Built once per process: the verifier's cache of keys must be the same object that revocation
-/// invalidates, so every path that verifies or revokes keys goes through this value.
+/// Built once per process: it owns the process's ``CoreCaches``, so every service and the key verifier
+/// share one set of caches, each kept valid by the store's versions rather than by callers.
 public struct CoreServices: Sendable {
     public let store: any Store
     /// Every cache of this process, keyed by the store's versions.

@@ -38,6 +38,10 @@ import Testing
         #expect(two.at != nil && two.ip == nil && two.agent == "two")
         let three = try await stored(third)
         #expect(three.ip == "10.0.0.3" && three.agent == nil)
+        // A list whose read began before the flush committed read no use from the table; memory still
+        // has it for a while, so the list shows it anyway.
+        let remembered = services.verifier.lastUsed.pendingUse(keyID: first.key.id)
+        #expect(remembered?.ip == "10.0.0.1" && remembered?.userAgent == "one")
 
         // An older use recorded later (as another node's flush would be) leaves the newer one in place.
         services.verifier.lastUsed.record(

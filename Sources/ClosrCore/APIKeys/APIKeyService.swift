@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 
 /// The lifecycle of API keys within one organization: create, list, revoke, rotate, and the audit
-/// events of each. Every change that can affect a cached verification announces itself on the store's
-/// ``ChangeSignal`` after it commits.
+/// events of each. Nothing here tells the caches: every write to `api_keys` moves the store's `keys`
+/// version when it commits (``ChangeRecorder``), which retires every cached verification.
 public struct APIKeyService: Sendable {
     /// Most active keys an organization may hold; revoked, expired and rotated-out keys do not count.
     public static let maxActiveKeysPerOrganization = 10

@@ -14,8 +14,18 @@ public final class LastUsedRecorder: Sendable {
         let userAgent: String?
     }
 
-    /// Keyed by the secret's digest, which hashes without touching a string.
-    private let pending = Mutex<[SecretDigest: Use]>([:])
+    /// What is in memory: uses not yet written, keyed by the secret's digest (which hashes without
+    /// touching a string), and uses written recently, kept so that a list whose read began before the
+    /// write committed still shows them.
+    private struct State {
+        var pending: [SecretDigest: Use] = [:]
+        var written: [String: (use: Use, at: ContinuousClock.Instant)] = [:]
+    }
+
+    /// How long a written use stays visible from memory: far longer than any single read takes.
+    static let writtenUseRetention: Duration = .seconds(10)
+
+    private let state = Mutex(State())
     private let store: any Store
 
     init(store: any Store) {
@@ -26,20 +36,30 @@ public final class LastUsedRecorder: Sendable {
     func record(_ digest: SecretDigest, keyID: String, organizationID: String, at date: CloseTimestamp, ip: String?, userAgent: String?) {
         let userAgent = userAgent.map { $0.utf8.count <= 512 ? $0 : String($0.prefix(512)) }
         let use = Use(keyID: keyID, organizationID: organizationID, date: date, ip: ip, userAgent: userAgent)
-        pending.withLock { $0[digest] = use }
+        state.withLock { $0.pending[digest] = use }
     }
 
-    /// The newest unflushed use of a key, so lists can show it before it reaches the database.
+    /// The newest use of a key known to this node — unwritten, or written in the last few seconds — so a
+    /// list shows it whether or not its read saw the write.
     func pendingUse(keyID: String) -> APIKey.LastUsed? {
-        pending.withLock { pending in pending.values.first { $0.keyID == keyID } }
-            .map { APIKey.LastUsed(date: $0.date, ip: $0.ip, userAgent: $0.userAgent) }
+        state.withLock { state in
+            let unwritten = state.pending.values.first { $0.keyID == keyID }
+            let written = state.written[keyID]?.use
+            return [unwritten, written].compactMap { $0 }.max { $0.date < $1.date }
+        }
+        .map { APIKey.LastUsed(date: $0.date, ip: $0.ip, userAgent: $0.userAgent) }
     }
 
     /// Writes every pending use in one transaction, each through its organization's scope. A use older
     /// than the stored one (written by another server node) does not overwrite it. Uses stay pending
-    /// until the write has committed, so a list read in between still sees them.
+    /// until the write has committed and are kept a little longer after, so a list whose read started
+    /// before the commit still sees them.
     public func flush() async throws {
-        let batch = pending.withLock { $0 }
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.written = state.written.filter { now - $0.value.at < Self.writtenUseRetention }
+        }
+        let batch = state.withLock { $0.pending }
         guard !batch.isEmpty else { return }
         let byOrganization = Dictionary(grouping: batch.values, by: \.organizationID)
         try await store.transaction { sql in
@@ -57,9 +77,13 @@ public final class LastUsedRecorder: Sendable {
                     .run()
             }
         }
-        // Forget what was written, unless a newer use arrived meanwhile.
-        pending.withLock { pending in
-            for (digest, use) in batch where pending[digest]?.date == use.date { pending[digest] = nil }
+        // Move what was written out of pending, unless a newer use arrived meanwhile.
+        let committed = ContinuousClock.now
+        state.withLock { state in
+            for (digest, use) in batch {
+                state.written[use.keyID] = (use, committed)
+                if state.pending[digest]?.date == use.date { state.pending[digest] = nil }
+            }
         }
     }
 }

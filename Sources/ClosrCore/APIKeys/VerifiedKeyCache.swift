@@ -4,9 +4,9 @@ import Synchronization
 /// Keys verified recently, by the SHA-256 of their secret, so that a request with a known key costs a dictionary look-up
 /// instead of a database round trip (DESIGN.md "API keys").
 ///
-/// Each entry remembers the ``ChangeSignal`` value read before its database look-up, and is used
-/// only while the signal still has that value: any key change, in any process sharing the database,
-/// sends the next request for every key back to the database. A `Mutex` rather than an actor: this is
+/// Each entry remembers the `keys` version (``StoreVersions``) read before its database look-up, and is
+/// used only while that version still reads the same: any committed key change, in any process or on any
+/// node sharing the database, sends the next request for every key back to the database. A `Mutex` rather than an actor: this is
 /// read on every authenticated request, and a lock held for one dictionary access is cheaper than an
 /// actor hop.
 final class VerifiedKeyCache: Sendable {

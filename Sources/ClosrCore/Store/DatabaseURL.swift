@@ -2,7 +2,7 @@
 public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// An SQLite file; its folder is created on first start.
     case sqlite(path: String)
-    /// A PostgreSQL server (`postgres://…`); not supported by this build yet.
+    /// A PostgreSQL server (`postgres://…`), opened by ``PostgresStore``.
     case postgres(url: String)
 
     /// The default: an SQLite file beside the working directory, so `closr serve` needs no set-up.

@@ -142,6 +142,14 @@ struct StoreLock: SQLExpression {
     }
 }
 
+/// An inner join that keeps its left side as the outer loop: `CROSS` in SQLite, which documents it for
+/// exactly this; `INNER` on PostgreSQL, whose `CROSS JOIN` takes no `ON` and whose planner needs no hint.
+struct OuterLoopFirstJoin: SQLExpression {
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(DialectSQL.isPostgres(serializer) ? "INNER" : "CROSS")
+    }
+}
+
 /// A JSON column's value as written: text on SQLite, `jsonb` on PostgreSQL (its `PostgresEncodable`
 /// conformance is beside ``PostgresStore``).
 public struct StoredJSON: Encodable, Sendable, SQLiteDataConvertible {

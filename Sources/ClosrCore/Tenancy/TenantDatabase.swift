@@ -82,11 +82,3 @@ public struct TenantDatabase: Sendable {
         return SQLSubquery(TenantCondition(table: table.rawValue, organizationID: organizationID).scoped(builder.select))
     }
 }
-
-/// An inner join that keeps its left side as the outer loop: `CROSS` in SQLite, which documents it for
-/// exactly this; `INNER` elsewhere (PostgreSQL's `CROSS JOIN` takes no `ON`).
-private struct OuterLoopFirstJoin: SQLExpression {
-    func serialize(to serializer: inout SQLSerializer) {
-        serializer.write(serializer.dialect.name == "sqlite" ? "CROSS" : "INNER")
-    }
-}
