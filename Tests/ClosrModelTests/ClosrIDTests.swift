@@ -18,6 +18,14 @@ import Testing
         #expect(earlier < later)
     }
 
+    /// Many IDs in one millisecond still sort in the order they were made, so rows written together
+    /// (events of one transaction) list in the order they happened.
+    @Test func idsMadeInOneMillisecondSortByCreation() {
+        let ids = (0..<10_000).map { _ in ClosrID.make(.event) }
+        #expect(ids == ids.sorted())
+        #expect(ClosrID.successor(of: (high: 5, low: .max), step: 1) == (high: 6, low: 0))
+    }
+
     @Test func idsAreUnique() {
         #expect(Set((0..<10_000).map { _ in ClosrID.make(.contact) }).count == 10_000)
     }

@@ -182,7 +182,9 @@ public struct OpportunityService: Sendable {
         case "annualized_expected_value": return SQLRaw("(\(annualized) * opportunities.confidence)")
         case "user_name":
             return SQLRaw("(SELECT users.first_name || ' ' || users.last_name FROM users WHERE users.id = opportunities.user_id)")
-        default: return SQLColumn(field, table: "opportunities")
+        // Only a column named above: identifiers are never escaped (``UncheckedIdentifierQuote``), so
+        // none may come from a request unchecked.
+        default: return SQLColumn(orderableColumns.contains(field) ? field : "date_created", table: "opportunities")
         }
     }
 

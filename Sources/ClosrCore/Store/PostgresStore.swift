@@ -96,13 +96,13 @@ final class PostgresStore: Store {
 
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: nil))
+            try await body(PostgresSQLDatabase(base: connection.sql(queryLogLevel: nil)))
         }
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let sql = connection.sql(queryLogLevel: nil)
+            let sql = PostgresSQLDatabase(base: connection.sql(queryLogLevel: nil))
             let changes = ChangeSet()
             try await sql.raw("BEGIN").run()
             do {

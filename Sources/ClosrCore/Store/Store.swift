@@ -1,5 +1,4 @@
 import SQLKit
-import SQLiteNIO
 
 /// The storage seam: everything that depends on the database's dialect or on how many server nodes
 /// share it lives behind this protocol (DESIGN.md "Storage").
@@ -73,7 +72,7 @@ public enum StoreError: Error, CustomStringConvertible {
     /// (PostgreSQL's `PSQLError` hides the server's message from its description).
     public static func describe(_ error: any Error) -> String {
         if let error = error as? StoreError { return error.description }
-        if let error = error as? SQLiteError { return error.message }
+        if let message = SQLiteStore.describe(error) { return message }
         return PostgresStore.describe(error)
     }
 }

@@ -1,8 +1,13 @@
+import Synchronization
+
 /// Prefixed object IDs in Close's style: `prefix_` + 22 base62 characters.
 ///
 /// The 128 bits behind the characters are 48 bits of Unix milliseconds followed by 80 random bits
 /// (DESIGN.md "Storage"): unique without coordination between server nodes, unguessable, and sorted by
-/// creation time both as strings and in an index.
+/// creation time both as strings and in an index. Within one process they also sort by creation when
+/// several are made in one millisecond: the next ID then adds a random step to the last one's bits, so
+/// that things written together (an API key's `created` and `rotated` events, say) list in the order
+/// they happened, and the IDs stay unguessable.
 public enum ClosrID {
     /// The type prefixes Close uses (close-api.md §1.2).
     public enum Prefix: String, Sendable, CaseIterable {
@@ -27,10 +32,29 @@ public enum ClosrID {
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     static let encodedLength = 22
 
-    /// A new ID of the given kind, stamped with the current time.
+    /// The last ID this process made, as its two 64-bit halves.
+    private static let last = Mutex<(high: UInt64, low: UInt64)>((0, 0))
+
+    /// A new ID of the given kind, stamped with the current time and greater than every ID this process
+    /// made before.
     public static func make(_ prefix: Prefix) -> String {
         var generator = SystemRandomNumberGenerator()
-        return make(prefix, milliseconds: UInt64(CloseTimestamp.now().microseconds / 1000), using: &generator)
+        let milliseconds = UInt64(CloseTimestamp.now().microseconds / 1000) & 0xFFFF_FFFF_FFFF
+        let fresh = (high: milliseconds << 16 | UInt64(UInt16(truncatingIfNeeded: generator.next() as UInt64)), low: generator.next() as UInt64)
+        let step = UInt64.random(in: 1...(1 << 32), using: &generator)
+        let (high, low) = last.withLock { last in
+            let next = fresh.high > last.high ? fresh : successor(of: last, step: step)
+            last = next
+            return next
+        }
+        return prefix.rawValue + "_" + base62(high: high, low: low)
+    }
+
+    /// `bits + step` over the full 128 bits: an overflow of the random part carries into the time, so the
+    /// result is still the greater.
+    static func successor(of bits: (high: UInt64, low: UInt64), step: UInt64) -> (high: UInt64, low: UInt64) {
+        let (low, overflow) = bits.low.addingReportingOverflow(step)
+        return (overflow ? bits.high &+ 1 : bits.high, low)
     }
 
     /// A new ID from an explicit time and random source (tests use this to check ordering).
