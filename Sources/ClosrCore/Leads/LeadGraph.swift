@@ -18,7 +18,7 @@ struct LeadGraph: Sendable {
     let opportunities: [OpportunityRow]
 
     /// `(SELECT <aggregate> FROM <table> <alias> WHERE <alias>.organization_id = leads.organization_id
-    /// AND <alias>.lead_id = leads.id) AS <name>`.
+    /// AND <alias>.lead_id = leads.id) AS <name>`, written once per dialect (``ConstantSQL``).
     private static func children(_ table: TenantTable, alias: String, columns: [any SQLExpression], as name: String) -> any SQLExpression {
         var select = SQLSelect()
         select.columns = [JSONArrayAggregate(columns: columns)]
@@ -28,7 +28,7 @@ struct LeadGraph: Sendable {
             .and,
             SQLBinaryExpression(SQLColumn("lead_id", table: alias), .equal, SQLColumn("id", table: "leads"))
         )
-        return SQLAlias(SQLSubquery(select), as: SQLIdentifier(name))
+        return ConstantSQL(SQLAlias(SQLSubquery(select), as: SQLIdentifier(name)))
     }
 
     private static let contactsColumn = children(.contacts, alias: "c", columns: ContactRow.graphColumns, as: "graph_contacts")
