@@ -59,6 +59,7 @@ public struct APIKeyService: Sendable {
         into db: TenantDatabase, userID: String, label: String, scopes: [APIKeyScope],
         expiresAt: CloseTimestamp?, now: CloseTimestamp, origin: RequestOrigin, rotatedFrom: String? = nil
     ) async throws -> CreatedAPIKey {
+        try await lockKeys(of: db)
         var activeKeys = db.select(from: .apiKeys).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .where("date_revoked", .is, SQLLiteral.null)
             .where("replaced_by", .is, SQLLiteral.null)
@@ -116,6 +117,7 @@ public struct APIKeyService: Sendable {
     @discardableResult
     public func revoke(in scope: OrgScope, id: String, ownerID: String?, origin: RequestOrigin) async throws -> APIKey {
         let key = try await scope.write { db in
+            try await Self.lockKeys(of: db)
             let row = try await Self.row(in: db, id: id, ownerID: ownerID)
             guard row.dateRevoked == nil else { return row.apiKey() }
             return try await Self.markRevoked(row, in: db, action: "revoked", origin: origin)
@@ -134,6 +136,7 @@ public struct APIKeyService: Sendable {
         }
         let now = CloseTimestamp.now()
         let created = try await scope.write { db in
+            try await Self.lockKeys(of: db)
             let row = try await Self.row(in: db, id: id, ownerID: ownerID)
             guard row.status(at: now) == .active, row.replacedBy == nil else {
                 throw CloseError.conflict("Only an active key that has not been rotated already can be rotated.")
@@ -169,6 +172,7 @@ public struct APIKeyService: Sendable {
         let organizationID = try await store.read { db in try await CrossTenant.organizationOfActiveKey(hash: hash, on: db) }
         guard let organizationID else { return }
         try await OrgScope(organizationID: organizationID, store: store).write { db in
+            try await Self.lockKeys(of: db)
             guard let row = try await db.select(from: .apiKeys).column("*").where("secret_hash", .equal, hash)
                 .where("date_revoked", .is, SQLLiteral.null)
                 .first(decoding: APIKeyRow.self, with: APIKeyRow.decoder)
@@ -184,6 +188,7 @@ public struct APIKeyService: Sendable {
         let due = try await store.read { db in try await CrossTenant.keysPastExpiry(at: now, on: db) }
         for (organizationID, ids) in Dictionary(grouping: due, by: \.0) {
             try await OrgScope(organizationID: organizationID, store: store).write { db in
+                try await Self.lockKeys(of: db)
                 for (_, id) in ids {
                     guard let row = try await db.select(from: .apiKeys).column("*").where("id", .equal, id)
                         .where("expiry_recorded_at", .is, SQLLiteral.null)
@@ -199,6 +204,17 @@ public struct APIKeyService: Sendable {
             }
         }
         return due.count
+    }
+
+    /// Takes the organization's row lock until the transaction ends, before any key rule is checked.
+    ///
+    /// Each key change reads, checks and then writes: the active-key count before a creation, a key's
+    /// state before a rotation or revocation, the unrecorded expiries before a sweep. SQLite runs one
+    /// write transaction at a time, but PostgreSQL's read-committed transactions on two nodes could both
+    /// pass a check (an eleventh key, two successors of one key, an expiry recorded twice). `FOR UPDATE`
+    /// on the organization's row makes them take turns; SQLite's dialect writes no locking clause.
+    static func lockKeys(of db: TenantDatabase) async throws {
+        _ = try await db.selectOrganization().column("id").for(.update).first()
     }
 
     private static func markRevoked(_ row: APIKeyRow, in db: TenantDatabase, action: String, origin: RequestOrigin) async throws -> APIKey {
