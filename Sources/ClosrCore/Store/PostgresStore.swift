@@ -126,22 +126,35 @@ final class PostgresStore: Store {
         try await batcher.insert(rows, requiring: requirements, into: self)
     }
 
+    /// Read on every authenticated request, so through a statement each connection prepares once
+    /// (``VersionsStatement``): the server neither parses nor plans it again.
     func versions() async throws -> StoreVersions {
-        try await read { sql in
-            var versions = StoreVersions()
-            for row in try await sql.select().columns("kind", "version").from("closr_versions").all() {
-                let name = try row.decode(column: "kind", as: String.self)
-                if let kind = ChangeKind.allCases.first(where: { $0.name == name }) {
-                    versions[kind] = UInt64(bitPattern: try row.decode(column: "version", as: Int64.self))
-                }
+        var versions = StoreVersions()
+        for try await (name, version) in try await client.execute(VersionsStatement()) {
+            if let kind = ChangeKind.allCases.first(where: { $0.name == name }) {
+                versions[kind] = UInt64(bitPattern: version)
             }
-            return versions
         }
+        return versions
     }
 
     func close() async throws {
         runner.cancel()
         _ = await runner.value
+    }
+}
+
+/// `SELECT kind, version FROM closr_versions`, prepared once per pooled connection by postgres-nio.
+/// The table is found through the connection's `search_path`, so each schema gets its own.
+struct VersionsStatement: PostgresPreparedStatement {
+    typealias Row = (String, Int64)
+    static let name = "closr_versions_read"
+    static let sql = "SELECT kind, version FROM closr_versions"
+
+    func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode(Row.self)
     }
 }
 
