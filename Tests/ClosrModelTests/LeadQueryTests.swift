@@ -30,7 +30,14 @@ import Testing
         #expect(try LeadQuery(parsing: "  ").clauses.isEmpty)
     }
 
-    @Test(arguments: ["foo:bar", #"name:"open"#, "created > yesterday", "sort:color", "a or b", "custom.cf_x:1", "name:", "not"])
+    /// The closeio README's form: a custom field by id (its case kept) or name, a quoted value.
+    @Test func customFieldClausesKeepTheFieldAsWritten() throws {
+        #expect(try LeadQuery(parsing: #"custom.cf_AbC9:"some value" not custom.Industry:Software"#).clauses == [
+            .custom("cf_AbC9", "some value", negated: false), .custom("Industry", "Software", negated: true),
+        ])
+    }
+
+    @Test(arguments: ["foo:bar", #"name:"open"#, "created > yesterday", "sort:color", "a or b", "custom.:1", "custom.cf_x:", "name:", "not"])
     func unsupportedOrBrokenQueriesAreRefused(_ text: String) {
         #expect(throws: CloseError.self) { try LeadQuery(parsing: text) }
     }

@@ -56,4 +56,43 @@ import Testing
             }
         }
     }
+
+    /// `custom.<id or name>:value` (the closeio README's form) matches a custom field's whole value in any
+    /// case, or one of a multi-value field's values, through a JSON predicate on the member itself.
+    @Test func customFieldsMatchByIdOrNameOnTheirValues() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            func field(_ body: String) async throws -> String {
+                let created = try await client.json(.post, "/api/v1/custom_field/lead/", key: key, body)
+                #expect(created.status == .ok, "\(created.text)")
+                return try #require(created.json["id"] as? String)
+            }
+            let industry = try await field(#"{"name": "Industry", "type": "text"}"#)
+            let tags = try await field(#"{"name": "Tags", "type": "choices", "choices": ["red_1", "blue"], "accepts_multiple_values": true}"#)
+            let employees = try await field(#"{"name": "Employees", "type": "number"}"#)
+            for lead in [
+                #"{"name": "Soft", "custom.\#(industry)": "Software", "custom.\#(tags)": ["red_1", "blue"], "custom.\#(employees)": 50}"#,
+                #"{"name": "Hard", "custom.\#(industry)": "Hardware", "custom.\#(tags)": ["blue"]}"#,
+                #"{"name": "Bare"}"#,
+            ] {
+                let created = try await client.json(.post, "/api/v1/lead/", key: key, lead)
+                #expect(created.status == .ok, "\(created.text)")
+            }
+            let expected: [(query: String, names: Set<String>)] = [
+                ("custom.Industry:software", ["Soft"]), ("custom.\(industry):SOFTWARE", ["Soft"]), ("custom.industry:soft", []),
+                ("custom.Tags:blue", ["Soft", "Hard"]), ("custom.Tags:red_1", ["Soft"]), ("custom.Tags:redX1", []),
+                ("custom.Employees:50", ["Soft"]), ("not custom.Industry:Software", ["Hard", "Bare"]),
+                // A field's id or name is no value: the JSON around values is never searched.
+                ("\(industry)", []), ("Industry", []),
+            ]
+            for (query, names) in expected {
+                let found = try await Self.found(query, client, key: key)
+                #expect(found == names, "\(query)")
+            }
+            let unknown = try await client.json(.get, "/api/v1/lead/?query=custom.Nope:x", key: key)
+            #expect(unknown.status == .badRequest)
+            #expect((unknown.json["error"] as? String)?.contains("Nope") == true)
+        }
+    }
 }

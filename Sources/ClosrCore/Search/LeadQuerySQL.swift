@@ -42,6 +42,16 @@ enum LeadQuerySQL {
                     builder.where(JSONArrayMemberLike(column: SQLColumn("emails", table: "contacts"), key: "email", pattern: CaseInsensitiveLike.escaped(email)))
                 }
                 select = select.where(SQLColumn("id", table: "leads"), negated ? .notIn : .in, contacts)
+            case .custom(let name, let value, let negated):
+                // By id, or by name in any case; the whole value in any case, as with `email:`.
+                let fields = directory.customFields["lead"] ?? []
+                guard let field = fields.first(where: { $0.id == name })
+                    ?? fields.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+                    throw CloseError.badRequest("Invalid query: no lead custom field is named '\(name)'")
+                }
+                select = select.where(JSONObjectMemberLike(
+                    column: SQLColumn("custom", table: "leads"), key: field.id, pattern: CaseInsensitiveLike.escaped(value), negated: negated
+                ))
             case .date(let field, let comparison, let time):
                 select = select.where(SQLColumn(field.rawValue, table: "leads"), sqlOperator(comparison), SQLBind(time.microseconds))
             }

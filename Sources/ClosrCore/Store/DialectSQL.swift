@@ -103,6 +103,46 @@ struct JSONArrayMemberLike: SQLExpression {
     }
 }
 
+/// Whether a JSON object column's member `key` (a custom field's id) matches a ``CaseInsensitiveLike``
+/// pattern — the value itself, or for an array (a field of several values) any of its elements:
+/// `json_each(c, '$."key"')` on SQLite, which walks an array and yields a scalar as one row;
+/// `jsonb_array_elements_text` on PostgreSQL over the member, wrapped in an array when it is not one.
+struct JSONObjectMemberLike: SQLExpression {
+    let column: SQLColumn
+    let key: String
+    let pattern: String
+    /// `NOT EXISTS`: the member is missing, or nothing in it matches.
+    var negated = false
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(negated ? "NOT EXISTS (SELECT 1 FROM " : "EXISTS (SELECT 1 FROM ")
+        if DialectSQL.isPostgres(serializer) {
+            serializer.write("jsonb_array_elements_text(CASE jsonb_typeof(")
+            member(serializer: &serializer)
+            serializer.write(") WHEN 'array' THEN ")
+            member(serializer: &serializer)
+            serializer.write(" ELSE jsonb_build_array(")
+            member(serializer: &serializer)
+            serializer.write(") END) AS element(value) WHERE ")
+        } else {
+            serializer.write("json_each(")
+            column.serialize(to: &serializer)
+            serializer.write(", ")
+            serializer.write(bind: "$.\"" + key + "\"")
+            serializer.write(") AS element WHERE ")
+        }
+        CaseInsensitiveLike(value: SQLColumn("value", table: "element"), pattern: pattern).serialize(to: &serializer)
+        serializer.write(")")
+    }
+
+    /// `c -> ?`, PostgreSQL's member of a `jsonb` object.
+    private func member(serializer: inout SQLSerializer) {
+        column.serialize(to: &serializer)
+        serializer.write(" -> ")
+        serializer.write(bind: key)
+    }
+}
+
 /// Whether a JSON object column has a member named `key` (a custom field's id).
 struct JSONObjectHasKey: SQLExpression {
     let column: SQLColumn

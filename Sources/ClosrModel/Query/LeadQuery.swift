@@ -12,6 +12,9 @@ public struct LeadQuery: Sendable, Equatable {
         case match(Field, String, negated: Bool)
         /// `date_created > 2024-01-01` and the like.
         case date(DateField, Comparison, CloseTimestamp)
+        /// `custom.<field>:value`: a custom field, named by its id or its name (as written), holding the
+        /// value, or for a field of several values holding it among them.
+        case custom(String, String, negated: Bool)
     }
 
     public enum Field: String, Sendable {
@@ -106,13 +109,13 @@ public struct LeadQuery: Sendable, Equatable {
             }
             // field:value (the value may be the next, quoted token)
             if let colon = word.firstIndex(of: ":") {
-                let name = word[..<colon].lowercased()
+                let written = String(word[..<colon])
                 var value = String(word[word.index(after: colon)...])
                 if value.isEmpty, case .quoted(let quoted)? = tokens.first {
                     value = quoted
                     tokens.removeFirst()
                 }
-                try addFieldClause(name: name, value: value, negated: negated)
+                try addFieldClause(name: written.lowercased(), written: written, value: value, negated: negated)
                 continue
             }
             if Self.dateNames[lower] != nil, case .word(let op)? = tokens.first, let comparison = Comparison(rawValue: op) {
@@ -127,7 +130,8 @@ public struct LeadQuery: Sendable, Equatable {
         }
     }
 
-    private mutating func addFieldClause(name: String, value: String, negated: Bool) throws(CloseError) {
+    /// `name` is the field lowercased; `written` keeps its case, which a custom field's id needs.
+    private mutating func addFieldClause(name: String, written: String, value: String, negated: Bool) throws(CloseError) {
         if name == "sort" {
             var field = value
             let descending = field.hasPrefix("-")
@@ -140,7 +144,10 @@ public struct LeadQuery: Sendable, Equatable {
             guard !value.isEmpty else { throw Self.invalid("'\(name):' needs a value") }
             clauses.append(.match(field, value, negated: negated))
         } else if name.hasPrefix("custom.") {
-            throw Self.invalid("custom field search is not supported yet ('\(name)')")
+            let field = String(written.dropFirst("custom.".count))
+            guard !field.isEmpty else { throw Self.invalid("'custom.' needs a field's id or name") }
+            guard !value.isEmpty else { throw Self.invalid("'\(written):' needs a value") }
+            clauses.append(.custom(field, value, negated: negated))
         } else {
             throw Self.invalid("unknown field '\(name)'")
         }
