@@ -45,7 +45,9 @@ final class SQLiteConnection: Sendable {
     func run(sql: String, binds: [DatabaseValue]) throws -> [SQLiteRow] {
         try queue.inDatabase { db in
             let statement = try statements.statement(for: sql, in: db)
-            let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(binds))
+            // SQLKit wrote one placeholder per value, so GRDB's check of the count can be skipped.
+            statement.setUncheckedArguments(StatementArguments(binds))
+            let cursor = try Row.fetchCursor(statement)
             let columns = SQLiteColumns(names: statement.columnNames)
             var rows: [SQLiteRow] = []
             while let row = try cursor.next() {

@@ -72,26 +72,21 @@ public enum ClosrID {
     }
 
     /// Fixed-width base62 of a 128-bit number given as two 64-bit halves (most significant first).
+    /// Long division by 62, one 64-bit half at a time, into a buffer of exactly the string's bytes: every
+    /// request makes an ID (its `req_…`), so this allocates nothing but the string.
     static func base62(high: UInt64, low: UInt64) -> String {
-        var digits = [UInt8](repeating: alphabet[0], count: encodedLength)
-        var high = high
-        var low = low
-        var position = encodedLength - 1
-        while position >= 0 {
-            // Long division of (high:low) by 62, one 32-bit limb at a time.
-            let limbs = [high >> 32, high & 0xFFFF_FFFF, low >> 32, low & 0xFFFF_FFFF]
-            var quotient = [UInt64](repeating: 0, count: 4)
-            var remainder: UInt64 = 0
-            for (index, limb) in limbs.enumerated() {
-                let value = remainder << 32 | limb
-                quotient[index] = value / 62
-                remainder = value % 62
+        String(unsafeUninitializedCapacity: encodedLength) { buffer in
+            var high = high
+            var low = low
+            for position in stride(from: encodedLength - 1, through: 0, by: -1) {
+                let (highQuotient, highRemainder) = high.quotientAndRemainder(dividingBy: 62)
+                // highRemainder < 62, so the full-width quotient fits in 64 bits.
+                let (lowQuotient, remainder) = UInt64(62).dividingFullWidth((high: highRemainder, low: low))
+                high = highQuotient
+                low = lowQuotient
+                buffer[position] = alphabet[Int(remainder)]
             }
-            high = quotient[0] << 32 | quotient[1]
-            low = quotient[2] << 32 | quotient[3]
-            digits[position] = alphabet[Int(remainder)]
-            position -= 1
+            return encodedLength
         }
-        return String(decoding: digits, as: UTF8.self)
     }
 }
