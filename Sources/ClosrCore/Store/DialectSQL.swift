@@ -10,6 +10,11 @@ enum DialectSQL {
     static func isPostgres(_ serializer: SQLSerializer) -> Bool {
         serializer.dialect.name == "postgresql"
     }
+
+    /// SQLite's JSON path to an object's member `key` (`$."cf_…"`), bound as a value, never spliced.
+    static func sqliteMemberPath(_ key: String) -> String {
+        "$.\"" + key + "\""
+    }
 }
 
 private struct JSONColumnType: SQLExpression {
@@ -128,7 +133,7 @@ struct JSONObjectMemberLike: SQLExpression {
             serializer.write("json_each(")
             column.serialize(to: &serializer)
             serializer.write(", ")
-            serializer.write(bind: "$.\"" + key + "\"")
+            serializer.write(bind: DialectSQL.sqliteMemberPath(key))
             serializer.write(") AS element WHERE ")
         }
         CaseInsensitiveLike(value: SQLColumn("value", table: "element"), pattern: pattern).serialize(to: &serializer)
@@ -157,7 +162,7 @@ struct JSONObjectHasKey: SQLExpression {
             serializer.write("json_type(")
             column.serialize(to: &serializer)
             serializer.write(", ")
-            serializer.write(bind: "$.\"" + key + "\"")
+            serializer.write(bind: DialectSQL.sqliteMemberPath(key))
             serializer.write(") IS NOT NULL")
         }
     }
