@@ -32,7 +32,8 @@ public struct APIKeyService: Sendable {
         let uniqueScopes = scopes.reduce(into: [APIKeyScope]()) { if !$0.contains($1) { $0.append($1) } }
         do {
             return try await scope.write { db in
-                try await Self.insert(
+                try await Self.lockKeys(of: db)
+                return try await Self.insert(
                     into: db, userID: userID, label: label, scopes: uniqueScopes, expiresAt: expiresAt, now: now,
                     origin: origin
                 )
@@ -54,12 +55,13 @@ public struct APIKeyService: Sendable {
 
     /// Inserts a new key inside an open transaction, refusing it when the organization is at the limit,
     /// and records its `created` event. Shared by ``create(in:userID:label:scopes:expiresAt:origin:)``,
-    /// rotation, and the first-start bootstrap.
+    /// rotation, and the first-start bootstrap. Callers that may race another node hold ``lockKeys(of:)``
+    /// (create and rotate take it before their checks; the bootstrap's organization is new in its own
+    /// transaction).
     static func insert(
         into db: TenantDatabase, userID: String, label: String, scopes: [APIKeyScope],
         expiresAt: CloseTimestamp?, now: CloseTimestamp, origin: RequestOrigin, rotatedFrom: String? = nil
     ) async throws -> CreatedAPIKey {
-        try await lockKeys(of: db)
         var activeKeys = db.select(from: .apiKeys).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .where("date_revoked", .is, SQLLiteral.null)
             .where("replaced_by", .is, SQLLiteral.null)

@@ -56,10 +56,10 @@ public final class LastUsedRecorder: Sendable {
     /// before the commit still sees them.
     public func flush() async throws {
         let now = ContinuousClock.now
-        state.withLock { state in
+        let batch = state.withLock { state in
             state.written = state.written.filter { now - $0.value.at < Self.writtenUseRetention }
+            return state.pending
         }
-        let batch = state.withLock { $0.pending }
         guard !batch.isEmpty else { return }
         let byOrganization = Dictionary(grouping: batch.values, by: \.organizationID)
         try await store.transaction { sql in

@@ -14,18 +14,20 @@ import SQLKit
 /// writer wait instead of failing.
 final class SQLiteStore: Store {
     private let writer: SQLiteConnection
-    private let readers: SQLiteReaders
+    /// SQLKit's faces on the readers and on the writer, built once: `read` and `transaction` run often.
+    private let readSQL: SQLiteSQLDatabase
+    private let writeSQL: SQLiteSQLDatabase
     private let writeLock = AsyncSerialLock()
     /// One counter per ``ChangeKind``, by its raw value, shared by every process on this file.
     private let counters: [SharedFileCounter]
     private let batcher = InsertBatcher()
-    private let logger: Logger
     let dialect = StoreDialect.sqlite
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], signalsPath: String, logger: Logger) throws {
         self.writer = writer
-        self.readers = SQLiteReaders(readers)
-        self.logger = logger
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        readSQL = SQLiteSQLDatabase(connections: .readers(SQLiteReaders(readers)), logger: logger, eventLoop: eventLoop)
+        writeSQL = SQLiteSQLDatabase(connections: .writer(writer), logger: logger, eventLoop: eventLoop)
         self.counters = try ChangeKind.allCases.map { try SharedFileCounter(path: signalsPath, slot: $0.rawValue) }
     }
 
@@ -49,16 +51,12 @@ final class SQLiteStore: Store {
         }
     }
 
-    private func database(_ connections: SQLiteSQLDatabase.Connections) -> SQLiteSQLDatabase {
-        SQLiteSQLDatabase(connections: connections, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-    }
-
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await body(database(.readers(readers)))
+        try await body(readSQL)
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let sql = database(.writer(writer))
+        let sql = writeSQL
         let changes = ChangeSet()
         let result = try await writeLock.withLock {
             // IMMEDIATE takes the write lock up front, so another process's writer makes us wait on the

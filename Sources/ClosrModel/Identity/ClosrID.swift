@@ -39,8 +39,7 @@ public enum ClosrID {
     /// made before.
     public static func make(_ prefix: Prefix) -> String {
         var generator = SystemRandomNumberGenerator()
-        let milliseconds = UInt64(CloseTimestamp.now().microseconds / 1000) & 0xFFFF_FFFF_FFFF
-        let fresh = (high: milliseconds << 16 | UInt64(UInt16(truncatingIfNeeded: generator.next() as UInt64)), low: generator.next() as UInt64)
+        let fresh = bits(milliseconds: UInt64(CloseTimestamp.now().microseconds / 1000), using: &generator)
         let step = UInt64.random(in: 1...(1 << 32), using: &generator)
         let (high, low) = last.withLock { last in
             let next = fresh.high > last.high ? fresh : successor(of: last, step: step)
@@ -63,12 +62,15 @@ public enum ClosrID {
         milliseconds: UInt64,
         using generator: inout some RandomNumberGenerator
     ) -> String {
+        let (high, low) = bits(milliseconds: milliseconds, using: &generator)
+        return prefix.rawValue + "_" + base62(high: high, low: low)
+    }
+
+    /// An ID's 128 bits: high 64 bits are 48 bits of time, then the top 16 random bits; low 64 bits the rest.
+    private static func bits(milliseconds: UInt64, using generator: inout some RandomNumberGenerator) -> (high: UInt64, low: UInt64) {
         let random = generator.next() as UInt64
         let randomLow = UInt16(truncatingIfNeeded: generator.next() as UInt64)
-        // high 64 bits: 48 bits of time, then the top 16 random bits; low 64 bits: the rest.
-        let high = (milliseconds & 0xFFFF_FFFF_FFFF) << 16 | UInt64(randomLow)
-        let low = random
-        return prefix.rawValue + "_" + base62(high: high, low: low)
+        return ((milliseconds & 0xFFFF_FFFF_FFFF) << 16 | UInt64(randomLow), random)
     }
 
     /// Fixed-width base62 of a 128-bit number given as two 64-bit halves (most significant first).
