@@ -1,19 +1,39 @@
 import Logging
+import PostgresNIO
 import NIOCore
 import PostgresKit
 import SQLKit
 
 /// A PostgreSQL connection as the services see it: statements are serialised with
-/// ``PostgresSQLDialect`` (postgres-kit's, with identifiers written as they are) and handed to
-/// postgres-kit already written.
+/// ``PostgresSQLDialect`` (postgres-kit's, with identifiers written as they are), then run as the
+/// connection's prepared statement where ``PostgresPreparedStatements`` takes them (reads outside a
+/// transaction), otherwise handed to postgres-kit already written.
 struct PostgresSQLDatabase: ForwardingSQLDatabase {
+    let connection: PostgresConnection
     let base: any SQLDatabase
+    /// `false` inside a transaction: nothing is prepared there.
+    let prepares: Bool
     var dialect: any SQLDialect { PostgresSQLDialect() }
+
+    init(_ connection: PostgresConnection, preparing prepares: Bool) {
+        self.connection = connection
+        self.base = connection.sql(queryLogLevel: nil)
+        self.prepares = prepares
+    }
 
     func forwarded(_ query: any SQLExpression) -> any SQLExpression {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
         return SerializedStatement(sql: serializer.sql, binds: serializer.binds)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        if prepares, try await PostgresPreparedStatements.run(serializer.sql, binds: serializer.binds, on: connection, logger: logger, onRow) {
+            return
+        }
+        try await base.execute(sql: SerializedStatement(sql: serializer.sql, binds: serializer.binds), onRow)
     }
 }
 

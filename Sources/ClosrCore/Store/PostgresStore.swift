@@ -17,11 +17,13 @@ final class PostgresStore: Store {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let batcher = InsertBatcher()
+    private let versionReads: FreshReadCoalescer<StoreVersions>
     let dialect = StoreDialect.postgresql
 
     private init(client: PostgresClient) {
         self.client = client
         self.runner = Task { await client.run() }
+        self.versionReads = FreshReadCoalescer { try await Self.readVersions(client) }
     }
 
     /// Connects once to say clearly what is wrong with a bad URL or an unreachable server, then starts
@@ -96,13 +98,13 @@ final class PostgresStore: Store {
 
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(PostgresSQLDatabase(base: connection.sql(queryLogLevel: nil)))
+            try await body(PostgresSQLDatabase(connection, preparing: true))
         }
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let sql = PostgresSQLDatabase(base: connection.sql(queryLogLevel: nil))
+            let sql = PostgresSQLDatabase(connection, preparing: false)
             let changes = ChangeSet()
             try await sql.raw("BEGIN").run()
             do {
@@ -126,9 +128,14 @@ final class PostgresStore: Store {
         try await batcher.insert(rows, requiring: requirements, into: self)
     }
 
-    /// Read on every authenticated request, so through a statement each connection prepares once
-    /// (``VersionsStatement``): the server neither parses nor plans it again.
+    /// Read on every authenticated request: requests that wait together share one read that began
+    /// after each of them did (``FreshReadCoalescer``), through a statement each connection prepares once
+    /// (``VersionsStatement``), so the server neither parses nor plans it again.
     func versions() async throws -> StoreVersions {
+        try await versionReads.value()
+    }
+
+    private static func readVersions(_ client: PostgresClient) async throws -> StoreVersions {
         var versions = StoreVersions()
         for try await (name, version) in try await client.execute(VersionsStatement()) {
             if let kind = ChangeKind.allCases.first(where: { $0.name == name }) {
