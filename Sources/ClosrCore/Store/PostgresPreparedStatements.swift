@@ -21,8 +21,9 @@ import Synchronization
 /// it); their values go as text (``PostgresTextBind``). A text PostgreSQL refuses to prepare without
 /// declared parameter types is remembered and runs unprepared from then on.
 enum PostgresPreparedStatements {
-    static let capacity = 512
-    /// Longer texts are not worth a slot: they are built from many request-chosen parts.
+    static let capacity = 256
+    /// Longer texts are not worth a slot: they are built from many request-chosen parts. (Each slot
+    /// prepared on each pooled connection holds a plan in that PostgreSQL backend, hence the bound.)
     static let longestSQL = 16_384
 
     /// Runs `sql` as a prepared statement and returns `true`, or returns `false` without running it if
