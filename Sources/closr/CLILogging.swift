@@ -5,7 +5,7 @@ import Logging
 /// (the first API key, `keys create`'s key).
 enum CLILogging {
     private static let bootstrapped: Void = {
-        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label) }
     }()
 
     static func logger(level: Logger.Level) -> Logger {
