@@ -30,6 +30,13 @@ import Testing
         #expect(throws: (any Error).self) { try JSONValue(parsing: Array(text.utf8)) }
     }
 
+    @Test func stringsAreCheckedUTF8WithOrWithoutEscapes() throws {
+        #expect(try JSONValue(parsing: Array(#"["plain", "café 🚀", "é\n"]"#.utf8)) == .array([.string("plain"), .string("café 🚀"), .string("é\n")]))
+        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0x63, 0xC3, 0x22], [0x22, 0xC3, 0x5C, 0x6E, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
+            #expect(throws: (any Error).self) { try JSONValue(parsing: bytes) }
+        }
+    }
+
     @Test func deepNestingIsRefusedNotACrash() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: (any Error).self) { try JSONValue(parsing: Array(deep.utf8)) }
