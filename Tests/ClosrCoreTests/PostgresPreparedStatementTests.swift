@@ -50,4 +50,22 @@ struct PostgresPreparedStatementTests {
         #expect(!prepared.contains { $0.contains(tag) }, "\(prepared)")
         try await store.close()
     }
+
+    @Test func aReadOfATableCreatedLaterWorksOnceItExists() async throws {
+        let store = try await StoreFactory.open(try TestDatabase.freshPostgres())
+        let table = "later_\(UUID().uuidString.prefix(8).lowercased())"
+        let found = try await store.read { db in
+            // Twice before the table exists: the second run is the one that is prepared, and fails.
+            for _ in 0..<2 {
+                await #expect(throws: (any Error).self) {
+                    try await db.raw("SELECT x FROM \(unsafeRaw: table) WHERE x = \(bind: "a")").all()
+                }
+            }
+            try await db.raw("CREATE TABLE \(unsafeRaw: table) (x text)").run()
+            try await db.raw("INSERT INTO \(unsafeRaw: table) (x) VALUES ('a')").run()
+            return try await db.raw("SELECT x FROM \(unsafeRaw: table) WHERE x = \(bind: "a")").all().count
+        }
+        #expect(found == 1)
+        try await store.close()
+    }
 }

@@ -18,8 +18,8 @@ import Synchronization
 /// search with many words do not use up slots); once the slots are taken, new texts run unprepared.
 ///
 /// Only reads outside transactions are prepared (a refused preparation inside a transaction would abort
-/// it); their values go as text (``PostgresTextBind``). A text PostgreSQL refuses to prepare without
-/// declared parameter types is remembered and runs unprepared from then on.
+/// it); their values go as text (``PostgresTextBind``). A text PostgreSQL refuses to prepare (a
+/// parameter it cannot type, a table not created yet) is remembered and runs unprepared from then on.
 enum PostgresPreparedStatements {
     static let capacity = 256
     /// Longer texts are not worth a slot: they are built from many request-chosen parts. (Each slot
@@ -34,12 +34,17 @@ enum PostgresPreparedStatements {
     ) async throws -> Bool {
         guard sql.hasPrefix("SELECT "), sql.utf8.count <= longestSQL, let slot = PreparedSlots.slot(for: sql),
               let bindings = PostgresTextBind.bindings(binds) else { return false }
+        var delivered = false
         do {
-            try await run(PreparedSlots.types[slot], bindings: bindings, on: connection, logger: logger, onRow)
+            try await run(PreparedSlots.types[slot], bindings: bindings, on: connection, logger: logger) { row in
+                delivered = true
+                onRow(row)
+            }
             return true
-        } catch let error as PSQLError where error.preventsPreparation {
-            // Nothing ran: the text goes unprepared from now on (the slot's state on this connection
-            // stays "failed" in postgres-nio, and other connections would refuse it the same way).
+        } catch let error as PSQLError where error.isAboutPreparation && !delivered {
+            // postgres-nio keeps a failed preparation as the slot's state on this connection for good,
+            // so the text runs unprepared from now on — here too, since nothing was read: if the
+            // failure was the text's own (a table not yet created), the unprepared run reports it.
             PreparedSlots.refuse(sql)
             return false
         }
@@ -47,7 +52,7 @@ enum PostgresPreparedStatements {
 
     private static func run<Slot: PreparedSlot>(
         _: Slot.Type, bindings: PostgresBindings, on connection: PostgresConnection, logger: Logger,
-        _ onRow: @escaping @Sendable (any SQLRow) -> Void
+        _ onRow: (any SQLRow) -> Void
     ) async throws {
         for try await row in try await connection.execute(SlotStatement<Slot>(bindings: bindings), logger: logger) {
             onRow(PostgresSQLRow(row))
@@ -56,13 +61,13 @@ enum PostgresPreparedStatements {
 }
 
 private extension PSQLError {
-    /// Errors PostgreSQL raises before a prepared statement returns any row, because it is prepared:
-    /// a parameter whose type cannot be inferred without a declared type (42P18, 42725, 42883, 42804),
-    /// or a table under a `SELECT *` that changed shape since (0A000, "cached plan must not change result
-    /// type" — another node migrated). Any other error is the statement's own and is thrown as it is.
-    var preventsPreparation: Bool {
+    /// Errors PostgreSQL raises when it parses and plans a statement, which for a prepared statement
+    /// happens before any row: class 42 (a parameter whose type cannot be inferred without a declared
+    /// type, 42P18 and kin; a table or column that does not exist yet) and 0A000 ("cached plan must not
+    /// change result type": a table under a `SELECT *` changed shape since, when another node migrated).
+    var isAboutPreparation: Bool {
         guard code == .server, let state = serverInfo?[.sqlState] else { return false }
-        return ["42P18", "42725", "42883", "42804", "0A000"].contains(state)
+        return state.hasPrefix("42") || state == "0A000"
     }
 }
 
