@@ -45,7 +45,8 @@ struct StandardErrorLogHandler: LogHandler {
             var offset = 0
             while offset < buffer.count {
                 let written = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { if errno == EINTR { continue } else { return } }
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
                 offset += written
             }
         }

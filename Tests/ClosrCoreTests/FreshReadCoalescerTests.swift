@@ -53,3 +53,22 @@ import Testing
         #expect(try await coalescer.value() == 2)
     }
 }
+
+/// A read that never answers fails its callers at the deadline instead of holding them, and later
+/// callers get a read of their own.
+@Suite struct FreshReadDeadlineTests {
+    @Test(.timeLimit(.minutes(1))) func aStuckReadFailsItsCallersAndTheNextReadIsServed() async throws {
+        let calls = Mutex(0)
+        let coalescer = FreshReadCoalescer(deadline: .milliseconds(200)) { () async throws -> Int in
+            let call = calls.withLock { $0 += 1; return $0 }
+            if call == 1 {
+                // Stuck until cancelled (a connection that stopped answering).
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+                throw CancellationError()
+            }
+            return call
+        }
+        await #expect(throws: FreshReadTimedOut.self) { try await coalescer.value() }
+        #expect(try await coalescer.value() == 2)
+    }
+}

@@ -20,8 +20,13 @@ final class FreshReadCoalescer<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let read: @Sendable () async throws -> Value
+    private let deadline: Duration
 
-    init(_ read: @escaping @Sendable () async throws -> Value) {
+    /// `deadline`: how long one read may take before its callers get ``FreshReadTimedOut`` and the next
+    /// callers get a read of their own. Without it, one read stuck on a dead connection would hold
+    /// every request of the node, where before each request waited only on its own connection.
+    init(deadline: Duration = .seconds(10), _ read: @escaping @Sendable () async throws -> Value) {
+        self.deadline = deadline
         self.read = read
     }
 
@@ -33,7 +38,8 @@ final class FreshReadCoalescer<Value: Sendable>: Sendable {
                 defer { state.reading = true }
                 return !state.reading
             }
-            if startReader { Task { await self.readWhileQueued() } }
+            // Detached: the loop serves every caller, so it takes none of the first one's task-locals.
+            if startReader { Task.detached { await self.readWhileQueued() } }
         }
     }
 
@@ -46,9 +52,42 @@ final class FreshReadCoalescer<Value: Sendable>: Sendable {
                 return state.queued
             }
             if batch.isEmpty { return }
-            let result: Result<Value, any Error>
-            do { result = .success(try await read()) } catch { result = .failure(error) }
+            let result = await readWithinDeadline()
             for waiter in batch { waiter.resume(with: result) }
         }
     }
+
+    /// The read's result, or ``FreshReadTimedOut`` once `deadline` has passed; a read that overruns is
+    /// cancelled and left to finish on its own.
+    private func readWithinDeadline() async -> Result<Value, any Error> {
+        let read = self.read
+        let deadline = self.deadline
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, any Error>, Never>) in
+            let finished = Mutex(false)
+            let finish: @Sendable (Result<Value, any Error>) -> Bool = { result in
+                let first = finished.withLock { done in defer { done = true }; return !done }
+                if first { continuation.resume(returning: result) }
+                return first
+            }
+            let timer = Mutex<Task<Void, Never>?>(nil)
+            let reader = Task {
+                let result: Result<Value, any Error>
+                do { result = .success(try await read()) } catch { result = .failure(error) }
+                _ = finish(result)
+                timer.withLock { $0?.cancel() }
+            }
+            let clock = Task {
+                do { try await Task.sleep(for: deadline) } catch { return }
+                if finish(.failure(FreshReadTimedOut())) { reader.cancel() }
+            }
+            timer.withLock { $0 = clock }
+            // The read may have finished before the timer was stored; then it is stopped here.
+            if finished.withLock({ $0 }) { clock.cancel() }
+        }
+    }
+}
+
+/// A shared read took longer than its deadline.
+struct FreshReadTimedOut: Error, CustomStringConvertible {
+    var description: String { "The database did not answer in time" }
 }

@@ -32,8 +32,8 @@ enum PostgresPreparedStatements {
         _ sql: String, binds: [any Encodable & Sendable], on connection: PostgresConnection, logger: Logger,
         _ onRow: @escaping @Sendable (any SQLRow) -> Void
     ) async throws -> Bool {
-        guard sql.hasPrefix("SELECT "), sql.utf8.count <= longestSQL, let slot = PreparedSlots.slot(for: sql),
-              let bindings = PostgresTextBind.bindings(binds) else { return false }
+        guard sql.hasPrefix("SELECT "), sql.utf8.count <= longestSQL, let bindings = PostgresTextBind.bindings(binds),
+              let slot = PreparedSlots.slot(for: sql) else { return false }
         var delivered = false
         do {
             try await run(PreparedSlots.types[slot], bindings: bindings, on: connection, logger: logger) { row in
@@ -41,12 +41,15 @@ enum PostgresPreparedStatements {
                 onRow(row)
             }
             return true
-        } catch let error as PSQLError where error.isAboutPreparation && !delivered {
+        } catch let error as PSQLError where error.code == .server && !delivered {
             // postgres-nio keeps a failed preparation as the slot's state on this connection for good,
-            // so the text runs unprepared from now on — here too, since nothing was read: if the
-            // failure was the text's own (a table not yet created), the unprepared run reports it.
+            // and an error before the first row may have been the preparation's (a lock or statement
+            // timeout while parsing, say): the text runs unprepared from now on. A failure that is
+            // about preparing it (class 42, 0A000) is retried unprepared at once, nothing having been
+            // read: if it was the text's own (a table not yet created), the unprepared run reports it.
             PreparedSlots.refuse(sql)
-            return false
+            if error.isAboutPreparation { return false }
+            throw error
         }
     }
 
