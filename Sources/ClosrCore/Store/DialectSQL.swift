@@ -11,9 +11,14 @@ enum DialectSQL {
         serializer.dialect.name == "postgresql"
     }
 
-    /// SQLite's JSON path to an object's member `key` (`$."cf_…"`), bound as a value, never spliced.
-    static func sqliteMemberPath(_ key: String) -> String {
-        "$.\"" + key + "\""
+    /// `function(column, ?)` on SQLite, the `?` being the JSON path to the object's member `key`
+    /// (`$."cf_…"`), bound as a value, never spliced.
+    static func sqliteMember(_ function: String, of column: SQLColumn, key: String, to serializer: inout SQLSerializer) {
+        serializer.write(function + "(")
+        column.serialize(to: &serializer)
+        serializer.write(", ")
+        serializer.write(bind: "$.\"" + key + "\"")
+        serializer.write(")")
     }
 }
 
@@ -130,11 +135,8 @@ struct JSONObjectMemberLike: SQLExpression {
             member(serializer: &serializer)
             serializer.write(") END) AS element(value) WHERE ")
         } else {
-            serializer.write("json_each(")
-            column.serialize(to: &serializer)
-            serializer.write(", ")
-            serializer.write(bind: DialectSQL.sqliteMemberPath(key))
-            serializer.write(") AS element WHERE ")
+            DialectSQL.sqliteMember("json_each", of: column, key: key, to: &serializer)
+            serializer.write(" AS element WHERE ")
         }
         CaseInsensitiveLike(value: SQLColumn("value", table: "element"), pattern: pattern).serialize(to: &serializer)
         serializer.write(")")
@@ -159,11 +161,8 @@ struct JSONObjectHasKey: SQLExpression {
             serializer.write(" ? ")
             serializer.write(bind: key)
         } else {
-            serializer.write("json_type(")
-            column.serialize(to: &serializer)
-            serializer.write(", ")
-            serializer.write(bind: DialectSQL.sqliteMemberPath(key))
-            serializer.write(") IS NOT NULL")
+            DialectSQL.sqliteMember("json_type", of: column, key: key, to: &serializer)
+            serializer.write(" IS NOT NULL")
         }
     }
 }

@@ -22,18 +22,21 @@ struct PostgresSQLDatabase: ForwardingSQLDatabase {
     }
 
     func forwarded(_ query: any SQLExpression) -> any SQLExpression {
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        return SerializedStatement(sql: serializer.sql, binds: serializer.binds)
+        serialized(query)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        if prepares, try await PostgresPreparedStatements.run(serializer.sql, binds: serializer.binds, on: connection, logger: logger, onRow) {
+        let statement = serialized(query)
+        if prepares, try await PostgresPreparedStatements.run(statement.sql, binds: statement.binds, on: connection, logger: logger, onRow) {
             return
         }
-        try await base.execute(sql: SerializedStatement(sql: serializer.sql, binds: serializer.binds), onRow)
+        try await base.execute(sql: statement, onRow)
+    }
+
+    private func serialized(_ query: any SQLExpression) -> SerializedStatement {
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        return SerializedStatement(sql: serializer.sql, binds: serializer.binds)
     }
 }
 
