@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "ClosrModel"),
@@ -37,6 +38,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -57,13 +60,22 @@ let package = Package(
                 "ClosrCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Fresh test databases of the dialect a test run asks for; used by the test targets only.
         .target(name: "ClosrTestSupport", dependencies: ["ClosrCore"]),
         .testTarget(name: "ClosrModelTests", dependencies: ["ClosrModel"]),
         .testTarget(name: "closrTests", dependencies: ["closr", "ClosrCore", "ClosrModel", "ClosrTestSupport"]),
-        .testTarget(name: "ClosrCoreTests", dependencies: ["ClosrCore", "ClosrModel", "ClosrTestSupport"]),
+        .testTarget(
+            name: "ClosrCoreTests",
+            dependencies: [
+                "ClosrCore", "ClosrModel", "ClosrTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ClosrServerTests",
             dependencies: [

