@@ -82,17 +82,22 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// RFC 8259 string escaping: quote, backslash and control characters; everything else as UTF-8.
-    /// Runs between characters that need escaping are copied whole (most strings are one run).
+    /// Runs between characters that need escaping are copied whole (most strings are one run), and the
+    /// search for the next such character looks at eight bytes at a time: writing strings was a seventh of
+    /// a page of a hundred leads in profiles, most of it this search.
     static func writeString(_ string: String, to out: inout [UInt8]) {
         var string = string
         out.append(UInt8(ascii: "\""))
         string.withUTF8 { bytes in
             var runStart = 0
-            for index in 0..<bytes.count {
+            var index = 0
+            while true {
+                index = firstEscapedByte(in: bytes, from: index)
+                guard index < bytes.count else { break }
                 let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
+                index += 1
+                runStart = index
                 switch byte {
                 case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
                 case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -108,6 +113,38 @@ public enum JSONValue: Sendable, Equatable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The position of the first quote, backslash or control character at or after `start`, or the count.
+    static func firstEscapedByte(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= bytes.count {
+                if wordHasEscapedByte(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+            index += 1
+        }
+        return index
+    }
+
+    /// Whether any of the eight bytes is below 0x20, a quote or a backslash (the classic "has a zero
+    /// byte" and "has a byte less than n" word tests; exact as to whether one exists, not which).
+    @inline(__always)
+    static func wordHasEscapedByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let quotes = (quote &- ones) & ~quote & highs
+        let backslashes = (backslash &- ones) & ~backslash & highs
+        return (control | quotes | backslashes) != 0
     }
 }
 

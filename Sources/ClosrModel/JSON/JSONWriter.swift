@@ -91,7 +91,12 @@ public struct JSONWriter {
     }
 
     public mutating func timestamp(_ value: CloseTimestamp?) {
-        string(value?.iso8601)
+        guard let value else { return null() }
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        value.writeISO8601(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
     }
 
     /// A value already in tree form (custom values, addresses).

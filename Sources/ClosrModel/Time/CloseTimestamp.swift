@@ -30,21 +30,31 @@ public struct CloseTimestamp: Sendable, Hashable, Comparable, Codable, CustomStr
     /// The ISO 8601 form Close uses. Written digit by digit: it is formatted several times for every
     /// object in every response.
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        writeISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the ISO 8601 form to `bytes` (JSON writing puts it straight into the response).
+    public func writeISO8601(to bytes: inout [UInt8]) {
         let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
         let fraction = microseconds - seconds * 1_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = CivilDate.from(daysSinceEpoch: days)
-        var bytes = Array("0000-00-00T00:00:00.000000+00:00".utf8)
-        Self.put(year, width: 4, at: 0, in: &bytes)
-        Self.put(month, width: 2, at: 5, in: &bytes)
-        Self.put(day, width: 2, at: 8, in: &bytes)
-        Self.put(secondOfDay / 3600, width: 2, at: 11, in: &bytes)
-        Self.put(secondOfDay / 60 % 60, width: 2, at: 14, in: &bytes)
-        Self.put(secondOfDay % 60, width: 2, at: 17, in: &bytes)
-        Self.put(fraction, width: 6, at: 20, in: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        let start = bytes.count
+        bytes.append(contentsOf: Self.template)
+        Self.put(year, width: 4, at: start, in: &bytes)
+        Self.put(month, width: 2, at: start + 5, in: &bytes)
+        Self.put(day, width: 2, at: start + 8, in: &bytes)
+        Self.put(secondOfDay / 3600, width: 2, at: start + 11, in: &bytes)
+        Self.put(secondOfDay / 60 % 60, width: 2, at: start + 14, in: &bytes)
+        Self.put(secondOfDay % 60, width: 2, at: start + 17, in: &bytes)
+        Self.put(fraction, width: 6, at: start + 20, in: &bytes)
     }
+
+    private static let template = Array("0000-00-00T00:00:00.000000+00:00".utf8)
 
     /// Writes the last `width` decimal digits of a non-negative value into `bytes` at `offset`.
     private static func put(_ value: Int64, width: Int, at offset: Int, in bytes: inout [UInt8]) {
