@@ -4,6 +4,7 @@ import ClosrServer
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `closr serve`: migrates the database, creates the first organization on first start (printing its
 /// API key once), and serves the API until SIGINT or SIGTERM, then finishes in-flight requests.
@@ -75,13 +76,29 @@ struct ServeCommand: AsyncParsableCommand {
             AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger),
             services: CoreServices(store: store)
         )
-        logger.notice("Closr listening on http://\(host):\(port) (\(databaseURL))")
+        // "Starting": the port is bound inside `runService`, which logs "listening" once it is.
+        logger.notice("Closr starting on http://\(host):\(port) (\(databaseURL))")
         do {
             try await app.runService()
         } catch {
             try? await store.close()
+            if let reason = Self.listenFailure(error) {
+                CLILogging.note("closr: cannot listen on \(host):\(port): \(reason)")
+                throw ExitCode.failure
+            }
             throw error
         }
         try await store.close()
+    }
+
+    /// What a failure to bind the address means to an operator, or nil if `error` is something else.
+    static func listenFailure(_ error: any Error) -> String? {
+        guard let error = error as? IOError else { return nil }
+        switch error.errnoCode {
+        case EADDRINUSE: return "the address is already in use (another server on that port?)"
+        case EACCES: return "permission denied (ports below 1024 need privileges)"
+        case EADDRNOTAVAIL: return "that address does not belong to this machine"
+        default: return String(cString: strerror(error.errnoCode))
+        }
     }
 }

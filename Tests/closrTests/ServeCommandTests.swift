@@ -103,6 +103,19 @@ import Testing
         #expect(second.stderr.contains("Schema up to date at version \(applied.1)."))
     }
 
+    @Test func aPortInUseIsOneClearLineAndAFailingExit() async throws {
+        let (url, _) = try Self.temporaryDatabase()
+        let first = try ClosrProcess(["serve", "--port", "0", "--database", url])
+        let port = try await first.waitForPort()
+        let second = try await ClosrProcess.run(["serve", "--port", "\(port)", "--database", url])
+        #expect(second.status == 1)
+        let lines = second.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.last == "closr: cannot listen on 127.0.0.1:\(port): the address is already in use (another server on that port?)", "\(second.stderr)")
+        #expect(!second.stderr.contains("listening on"), "\(second.stderr)")
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+    }
+
     @Test func aBadDatabaseURLIsAClearError() async throws {
         let result = try await ClosrProcess.run(["serve", "--database", "mysql://nope"])
         #expect(result.status != 0)
