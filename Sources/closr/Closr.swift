@@ -18,10 +18,10 @@ struct Closr: AsyncParsableCommand {
 /// Hummingbird reads and writes each connection on an event loop but runs its handler as a task; on the
 /// default executor every request crosses from an event loop thread to a Dispatch worker and back, and
 /// the database's PostgreSQL connections live on the event loops too. With the event loops as the global
-/// executor those crossings stay within NIO's threads: `GET /lead/{id}/` on SQLite served 40–55% more
-/// requests per second at 32 connections in the same runs (`Benchmarks/crm-load.sh`). Work that blocks
-/// for long (SQLite's wait for another process's write lock) already runs on NIO's blocking pool, never on
-/// an executor thread. The take-over must happen on the main thread before any task starts, so `main`
+/// executor those crossings stay within NIO's threads: `GET /lead/{id}/` on SQLite served 30–45% more
+/// requests per second with half the p99 in paired runs, while trivial routes cost about a fifth more
+/// CPU. Work that blocks for long (SQLite's wait for another process's write lock) already runs on NIO's
+/// blocking pool, never on an executor thread. The take-over must happen on the main thread before any task starts, so `main`
 /// is synchronous and starts the command's task itself.
 @main
 enum ClosrEntryPoint {

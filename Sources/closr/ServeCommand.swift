@@ -91,14 +91,15 @@ struct ServeCommand: AsyncParsableCommand {
         try await store.close()
     }
 
-    /// What a failure to bind the address means to an operator, or nil if `error` is something else.
+    /// What a failure to bind the address means to an operator, or nil if `error` is something else
+    /// (an I/O error with another code need not come from binding, so it is not called one).
     static func listenFailure(_ error: any Error) -> String? {
         guard let error = error as? IOError else { return nil }
         switch error.errnoCode {
         case EADDRINUSE: return "the address is already in use (another server on that port?)"
         case EACCES: return "permission denied (ports below 1024 need privileges)"
         case EADDRNOTAVAIL: return "that address does not belong to this machine"
-        default: return String(cString: strerror(error.errnoCode))
+        default: return nil
         }
     }
 }
