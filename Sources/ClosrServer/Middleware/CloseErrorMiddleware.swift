@@ -29,6 +29,9 @@ struct CloseErrorMiddleware: RouterMiddleware {
             return error
         case is NIOTooManyBytesError:
             return .payloadTooLarge(limitBytes: maxBodyBytes)
+        case let error where HTTPProtocolErrorResponder.describe(error) != nil:
+            // The HTTP parser failed inside this request's body (a bad chunk): the body was not read.
+            return .badRequest(HTTPProtocolErrorResponder.describe(error)!)
         case let error as HTTPError:
             switch error.status {
             case .notFound: return .notFound()
