@@ -8,6 +8,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     let router = Router(context: ClosrRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: RequestLogMiddleware(logger: config.logger, trustedProxies: config.trustedProxies))
     router.add(middleware: CloseErrorMiddleware(logger: config.logger, maxBodyBytes: config.maxBodyBytes))
+    router.add(middleware: URLNULGuard())
 
     // Routes that need no key.
     let open = CloseRoutes(group: router.group())

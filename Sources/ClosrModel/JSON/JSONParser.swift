@@ -8,11 +8,13 @@ struct JSONParser {
     struct Failure: Error {}
 
     private let bytes: [UInt8]
+    private let refusesNUL: Bool
     private var index = 0
     private var depth = 0
 
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    /// With `refusingNUL`, a string holding U+0000 (`\u0000`) throws ``JSONValue/NULCharacterInString``.
+    static func parse(_ bytes: [UInt8], refusingNUL: Bool = false) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes, refusesNUL: refusingNUL)
         parser.skipWhitespace()
         let value = try parser.value()
         parser.skipWhitespace()
@@ -20,8 +22,9 @@ struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: [UInt8], refusesNUL: Bool) {
         self.bytes = bytes
+        self.refusesNUL = refusesNUL
     }
 
     private mutating func value() throws -> JSONValue {
@@ -124,6 +127,7 @@ struct JSONParser {
                         guard (0xDC00..<0xE000).contains(low) else { throw Failure() }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
+                    if scalar == 0, refusesNUL { throw JSONValue.NULCharacterInString() }
                     guard let unicode = Unicode.Scalar(scalar) else { throw Failure() }
                     out.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default:

@@ -5,6 +5,19 @@ extension JSONValue {
         self = try JSONParser.parse(bytes)
     }
 
+    /// Parses a request body: as ``init(parsing:)``, except that a string holding U+0000 is refused
+    /// with ``NULCharacterInString``. PostgreSQL cannot store that character in text and SQLite's text
+    /// functions stop at it, so a client would otherwise read back less than it sent — or, on
+    /// PostgreSQL, get a 500. Refusing it keeps the two dialects alike.
+    public init(parsingRequestBody bytes: [UInt8]) throws {
+        self = try JSONParser.parse(bytes, refusingNUL: true)
+    }
+
+    /// A request body's string held `\u0000`.
+    public struct NULCharacterInString: Error {
+        public init() {}
+    }
+
     /// The members of an object, or nil for any other value.
     public var objectMembers: [(String, JSONValue)]? {
         if case .object(let members) = self { return members }

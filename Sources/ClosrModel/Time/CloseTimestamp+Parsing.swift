@@ -28,9 +28,11 @@ extension CloseTimestamp {
             if scanner.skip("Z") || scanner.skip("z") {
                 // UTC
             } else if let sign = scanner.sign() {
-                guard let offsetHours = scanner.number(digits: 2) else { return nil }
+                // Real offsets lie within ±14:00; anything past ±23:59 is not an offset at all.
+                guard let offsetHours = scanner.number(digits: 2), offsetHours < 24 else { return nil }
                 _ = scanner.skip(":")
                 let offsetMinutes = scanner.number(digits: 2) ?? 0
+                guard offsetMinutes < 60 else { return nil }
                 seconds -= sign * (offsetHours * 3600 + offsetMinutes * 60)
             }
         }

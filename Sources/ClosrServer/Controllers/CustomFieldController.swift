@@ -15,7 +15,8 @@ struct CustomFieldController {
                 routes.on(path, .get) { request, context in
                     let principal = try context.requirePrincipal()
                     let list = try ListQuery(request)
-                    let all = try await customFields.list(objectType, in: principal.scope)
+                    let dates = try DateRangeFilter(QueryParameters(request))
+                    let all = try await customFields.list(objectType, in: principal.scope).filter(dates.admits)
                     return JSONResponse.make(FieldSelection(request).page(list.page(ofAll: all)))
                 }
                 routes.on(path, .post) { request, context in

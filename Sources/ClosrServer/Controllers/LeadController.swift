@@ -13,6 +13,7 @@ struct LeadController {
             let list = try ListQuery(request)
             let parameters = QueryParameters(request)
             var query = try LeadQuery(parsing: parameters["query"] ?? "")
+            query.clauses += try DateRangeFilter(parameters).leadClauses
             if let orderBy = parameters["_order_by"] { try query.order(by: orderBy) }
             let (leads, total) = try await leads.list(query: query, skip: list.skip, limit: list.limit, in: principal.scope)
             return JSONResponse.make(json: list.write(leads, total: total, fields: FieldSelection(request).fields))

@@ -28,7 +28,8 @@ struct StatusController {
             routes.on(path, .get) { request, context in
                 let principal = try context.requirePrincipal()
                 let query = try ListQuery(request)
-                let all = try await statuses.list(kind, in: principal.scope)
+                let dates = try DateRangeFilter(QueryParameters(request))
+                let all = try await statuses.list(kind, in: principal.scope).filter(dates.admits)
                 return JSONResponse.make(FieldSelection(request).page(query.page(ofAll: all)))
             }
             routes.on(path, .post) { request, context in
@@ -60,7 +61,8 @@ struct StatusController {
         routes.on("pipeline", .get) { request, context in
             let principal = try context.requirePrincipal()
             let query = try ListQuery(request)
-            let all = try await statuses.pipelines(in: principal.scope)
+            let dates = try DateRangeFilter(QueryParameters(request))
+            let all = try await statuses.pipelines(in: principal.scope).filter(dates.admits)
             return JSONResponse.make(FieldSelection(request).page(query.page(ofAll: all)))
         }
         routes.on("pipeline", .post) { request, context in

@@ -4,21 +4,15 @@ import Hummingbird
 
 /// Reads a request body as JSON the way Close does: only `application/json` (415 otherwise), at most
 /// the configured size (413), and well-formed (400 that says what is wrong).
+///
+/// Every body is checked by one parser, ``JSONValue/init(parsingRequestBody:)``, whatever it is then
+/// read into: a trailing comma, a byte-order mark, UTF-16 or a NUL character in a string is refused the
+/// same way on every endpoint.
 enum JSONRequestBody {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, maxBytes: Int) async throws -> T {
-        var request = request
-        let buffer = try await request.collectBody(upTo: maxBytes)
-        let data = Data(buffer.readableBytesView)
-        let contentType = request.headers[.contentType]
-        if !data.isEmpty, let contentType, !isJSON(contentType) {
-            throw CloseError.unsupportedMediaType(contentType)
-        }
-        let body = data.isEmpty ? Data("{}".utf8) : data
-        guard (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) != nil else {
-            throw CloseError.badRequest("Invalid JSON in the request body")
-        }
+        let (_, bytes) = try await parse(request, maxBytes: maxBytes)
         do {
-            return try JSONDecoder().decode(T.self, from: body)
+            return try JSONDecoder().decode(T.self, from: Data(bytes.isEmpty ? Array("{}".utf8) : bytes))
         } catch let DecodingError.typeMismatch(expected, context) {
             throw fieldError(context, "Expected \(describe(expected)).")
         } catch let DecodingError.valueNotFound(expected, context) {
@@ -32,6 +26,11 @@ enum JSONRequestBody {
 
     /// The body as a JSON tree, with the same 413/415/400 rules; an empty body is `{}`.
     static func value(from request: Request, maxBytes: Int) async throws -> JSONValue {
+        try await parse(request, maxBytes: maxBytes).value
+    }
+
+    /// The body's tree and its bytes, after the size (413), media type (415) and JSON (400) checks.
+    private static func parse(_ request: Request, maxBytes: Int) async throws -> (value: JSONValue, bytes: [UInt8]) {
         var request = request
         let buffer = try await request.collectBody(upTo: maxBytes)
         let bytes = Array(buffer.readableBytesView)
@@ -39,9 +38,11 @@ enum JSONRequestBody {
         if !bytes.isEmpty, let contentType, !isJSON(contentType) {
             throw CloseError.unsupportedMediaType(contentType)
         }
-        guard !bytes.isEmpty else { return .object([]) }
+        guard !bytes.isEmpty else { return (.object([]), bytes) }
         do {
-            return try JSONValue(parsing: bytes)
+            return (try JSONValue(parsingRequestBody: bytes), bytes)
+        } catch is JSONValue.NULCharacterInString {
+            throw CloseError.badRequest("Strings in the request body must not contain the NUL character (\\u0000)")
         } catch {
             throw CloseError.badRequest("Invalid JSON in the request body")
         }
