@@ -169,6 +169,9 @@ public struct OpportunityService: Sendable {
     /// The largest amount in cents a value may have (ten trillion dollars).
     static let maxValue = 1_000_000_000_000_000
 
+    /// The longest `query` (a note search) accepted, in bytes.
+    public static let maxQueryLength = 1000
+
     public static let orderableColumns: Set<String> = [
         "date_won", "date_updated", "date_created", "confidence", "value", "annualized_value",
         "annualized_expected_value", "user_name",

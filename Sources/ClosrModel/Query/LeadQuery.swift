@@ -66,12 +66,23 @@ public struct LeadQuery: Sendable, Equatable {
             guard let field = Self.sortNames[name] else {
                 throw CloseError.badRequest("Cannot order leads by '\(name)'; use date_created, date_updated or name, with - for descending.")
             }
-            sort.append((field, descending))
+            // A field already sorted on cannot change the order again; repeating it only made SQL longer.
+            if !sort.contains(where: { $0.field == field }) { sort.append((field, descending)) }
         }
     }
 
+    /// At most this many terms (words, phrases, field and date clauses) in one query: each is a
+    /// condition the database evaluates for every candidate lead, and about 950 made SQLite refuse
+    /// the statement ("Expression tree is too large") as a 500.
+    public static let maxTerms = 50
+    /// At most this many bytes of query text, checked before it is read.
+    public static let maxLength = 4096
+
     /// Parses a query string; empty or blank means "every lead".
     public init(parsing text: String) throws(CloseError) {
+        guard text.utf8.count <= Self.maxLength else {
+            throw Self.invalid("the query is \(text.utf8.count) bytes long; the limit is \(Self.maxLength)")
+        }
         var tokens = try QueryTokenizer.tokens(text)[...]
         while let token = tokens.popFirst() {
             var negated = false
@@ -127,6 +138,9 @@ public struct LeadQuery: Sendable, Equatable {
                 continue
             }
             clauses.append(.text(word, negated: negated))
+            guard clauses.count <= Self.maxTerms else {
+                throw Self.invalid("the query has more than \(Self.maxTerms) terms")
+            }
         }
     }
 
@@ -139,7 +153,7 @@ public struct LeadQuery: Sendable, Equatable {
             guard let sortField = Self.sortNames[field.lowercased()] else {
                 throw Self.invalid("cannot sort by '\(field)'; use created, updated or name")
             }
-            sort.append((sortField, descending))
+            if !sort.contains(where: { $0.field == sortField }) { sort.append((sortField, descending)) }
         } else if let field = Self.fieldNames[name] {
             guard !value.isEmpty else { throw Self.invalid("'\(name):' needs a value") }
             clauses.append(.match(field, value, negated: negated))

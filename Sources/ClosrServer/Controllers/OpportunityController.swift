@@ -65,6 +65,10 @@ struct OpportunityController {
         for unsupported in ["_group_by", "lead_saved_search_id", "is_stalled"] where value(unsupported) != nil {
             throw CloseError.badRequest("\(unsupported) is not supported by Closr yet.")
         }
+        if let text = value("query"), text.utf8.count > OpportunityService.maxQueryLength {
+            // SQLite refuses a LIKE pattern over 50,000 bytes ("LIKE pattern too complex") as a 500.
+            throw CloseError.badRequest("Invalid query: it is \(text.utf8.count) bytes long; the limit is \(OpportunityService.maxQueryLength)")
+        }
         if let text = value("query")?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             var search = text
             if search.lowercased().hasPrefix("note:") { search = String(search.dropFirst(5)) }
@@ -80,7 +84,8 @@ struct OpportunityController {
             guard OpportunityService.orderableColumns.contains(column) else {
                 throw CloseError.badRequest("Cannot order opportunities by '\(column)'")
             }
-            filter.orderBy.append((column, descending))
+            // Repeating a column cannot change the order; 5,000 repeats made a statement SQLite refused.
+            if !filter.orderBy.contains(where: { $0.column == column }) { filter.orderBy.append((column, descending)) }
         }
         return filter
     }
