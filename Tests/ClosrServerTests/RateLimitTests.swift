@@ -60,6 +60,36 @@ import Testing
         }
     }
 
+    /// Close's per-organization limit is three times the per-key one: four keys of one organization get
+    /// three keys' worth, and a request refused by its key's limit does not use the organization's.
+    @Test func anOrganizationGetsThreeTimesOneKeysLimit() async throws {
+        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 60))
+        let admin = env.secret
+        var keys: [String] = []
+        for index in 1...3 { keys.append(try await env.member(email: "m\(index)@example.com", role: "user").secret) }
+        let members = keys
+        let rival = try await env.otherOrganization()
+        try await env.withApp { client in
+            // Start early in a window so every request below falls in the same one.
+            let micros = CloseTimestamp.now().microseconds % 60_000_000
+            if micros > 50_000_000 { try await Task.sleep(for: .microseconds(60_000_000 - micros + 20_000)) }
+            for _ in 1...2 { #expect(try await client.json(.get, "/api/v1/me/", key: admin).status == .ok) }
+            let byKey = try await client.json(.get, "/api/v1/me/", key: admin)
+            #expect(byKey.status == .tooManyRequests)
+            #expect((byKey.json["error"] as? [String: Any])?["rate_limit_type"] as? String == "key")
+            for member in members.prefix(2) {
+                for _ in 1...2 { #expect(try await client.json(.get, "/api/v1/me/", key: member).status == .ok) }
+            }
+            let byOrganization = try await client.json(.get, "/api/v1/me/", key: members[2])
+            #expect(byOrganization.status == .tooManyRequests)
+            let error = try #require(byOrganization.json["error"] as? [String: Any])
+            #expect(error["rate_limit_type"] as? String == "organization")
+            #expect(error["rate_limit"] as? Int == 6)
+            #expect(byOrganization.headers[.retryAfter] != nil)
+            #expect(try await client.json(.get, "/api/v1/me/", key: rival.secret).status == .ok)
+        }
+    }
+
     @Test func policiesParse() {
         #expect(RateLimitPolicy(parsing: "1000/10") == RateLimitPolicy(limit: 1000, windowSeconds: 10))
         #expect(RateLimitPolicy(parsing: "0/10") == nil)

@@ -40,11 +40,14 @@ public struct RateLimitDetails: Sendable, Equatable {
     public let limit: Int
     /// Window length in seconds.
     public let windowSeconds: Int
+    /// Whose limit was exceeded: `key` or `organization` (sent as `rate_limit_type`).
+    public let type: String
 
-    public init(resetSeconds: Int, limit: Int, windowSeconds: Int) {
+    public init(resetSeconds: Int, limit: Int, windowSeconds: Int, type: String = "key") {
         self.resetSeconds = resetSeconds
         self.limit = limit
         self.windowSeconds = windowSeconds
+        self.type = type
     }
 }
 

@@ -24,7 +24,7 @@ public enum CloseErrorBody {
                     ("rate_reset", .int(details.resetSeconds)),
                     ("rate_limit", .int(details.limit)),
                     ("rate_window", .int(details.windowSeconds)),
-                    ("rate_limit_type", .string("key")),
+                    ("rate_limit_type", .string(details.type)),
                 ])),
                 ("rate_reset", .int(details.resetSeconds)),
             ])

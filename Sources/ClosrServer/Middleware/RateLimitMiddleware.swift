@@ -2,7 +2,7 @@ import ClosrModel
 import HTTPTypes
 import Hummingbird
 
-/// Counts each authenticated request against its key's window, answers 429 past the limit, and puts
+/// Counts each authenticated request against its key's and its organization's windows, answers 429 past the limit, and puts
 /// Close's rate-limit headers on every response so clients can pace themselves (close-api.md §4):
 /// `RateLimit` (closeio parses it), `RateLimit-Policy`, the older `X-Rate-Limit-*` (tap-closeio reads
 /// them), and `Retry-After` on 429.
@@ -12,15 +12,19 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let decision = limiter.admit(key: principal.apiKeyID, now: .now())
+        let decision = limiter.admit(key: principal.apiKeyID, organization: principal.organizationID, now: .now())
         guard decision.allowed else {
             var headers = Dictionary(uniqueKeysWithValues: Self.headers(for: decision).map { ($0.0.rawName, $0.1) })
             headers["Retry-After"] = String(decision.resetSeconds)
             throw CloseError(
                 status: 429,
-                message: "API call count exceeded for this \(decision.windowSeconds) second window",
+                message: decision.type == "key"
+                    ? "API call count exceeded for this \(decision.windowSeconds) second window"
+                    : "API call count exceeded for this organization in this \(decision.windowSeconds) second window",
                 headers: headers,
-                rateLimit: RateLimitDetails(resetSeconds: decision.resetSeconds, limit: decision.limit, windowSeconds: decision.windowSeconds)
+                rateLimit: RateLimitDetails(
+                    resetSeconds: decision.resetSeconds, limit: decision.limit, windowSeconds: decision.windowSeconds, type: decision.type
+                )
             )
         }
         do {

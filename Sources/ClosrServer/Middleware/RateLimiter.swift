@@ -31,10 +31,21 @@ public struct RateLimitPolicy: Sendable, Equatable {
     }
 }
 
-/// Fixed-window request counts per API key, kept in this process (DESIGN.md: rate-limit buckets are
-/// per node). Windows are aligned to multiples of the window length, so `reset` is exact.
+/// Fixed-window request counts per API key and per organization, kept in this process (DESIGN.md:
+/// rate-limit buckets are per node). Windows are aligned to multiples of the window length, so `reset`
+/// is exact.
+///
+/// As Close's, an organization may make three times one key's limit (close-api-more.md, rate limits):
+/// ten keys of one organization no longer get ten times the traffic. A request its key's limit
+/// refuses is not counted against the organization, so one runaway key cannot use up its teammates'
+/// share on requests that were refused anyway.
 final class RateLimiter: Sendable {
+    /// The organization's limit as a multiple of one key's.
+    static let organizationMultiple = 3
+
     struct Decision: Sendable {
+        /// `key` or `organization`: the limit these figures are of.
+        let type: String
         let allowed: Bool
         let limit: Int
         let remaining: Int
@@ -55,21 +66,32 @@ final class RateLimiter: Sendable {
         self.policy = policy
     }
 
-    /// Counts one request for `key` at `now` and says whether it may go ahead.
-    func admit(key: String, now: CloseTimestamp) -> Decision {
+    /// Counts one request of `key`, a key of `organization`, at `now`, and says whether it may go ahead,
+    /// with the figures of the limit that is nearer (or was exceeded).
+    func admit(key: String, organization: String, now: CloseTimestamp) -> Decision {
+        let byKey = count("key:" + key, type: "key", limit: policy.limit, now: now)
+        guard byKey.allowed else { return byKey }
+        let byOrganization = count(
+            "organization:" + organization, type: "organization", limit: policy.limit * Self.organizationMultiple, now: now
+        )
+        guard byOrganization.allowed else { return byOrganization }
+        return byKey.remaining <= byOrganization.remaining ? byKey : byOrganization
+    }
+
+    private func count(_ bucket: String, type: String, limit: Int, now: CloseTimestamp) -> Decision {
         let windowMicros = Int64(policy.windowSeconds) * 1_000_000
         let start = now.microseconds - now.microseconds % windowMicros
         let count = windows.withLock { windows in
             if windows.count > 100_000 { windows = windows.filter { $0.value.start == start } }
-            var window = windows[key] ?? Window(start: start, count: 0)
+            var window = windows[bucket] ?? Window(start: start, count: 0)
             if window.start != start { window = Window(start: start, count: 0) }
             window.count += 1
-            windows[key] = window
+            windows[bucket] = window
             return window.count
         }
         let reset = max(1, Int((start + windowMicros - now.microseconds + 999_999) / 1_000_000))
         return Decision(
-            allowed: count <= policy.limit, limit: policy.limit, remaining: max(0, policy.limit - count),
+            type: type, allowed: count <= limit, limit: limit, remaining: max(0, limit - count),
             resetSeconds: reset, windowSeconds: policy.windowSeconds
         )
     }
