@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "ClosrServer",
                 "ClosrCore",
+                "ClosrModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

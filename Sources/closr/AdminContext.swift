@@ -19,7 +19,7 @@ struct AdminContext {
     }
 
     private static func run<T>(_ database: DatabaseOptions, _ body: (AdminContext) async throws -> T) async throws -> T {
-        let store = try await StoreFactory.open(try database.resolved())
+        let store = try await StoreFactory.openExisting(try database.resolved())
         do {
             guard let admin = try await AccountProvisioning(store: store).firstAdmin() else {
                 throw CommandFailure("The database has no organization yet: start `closr serve` once to create it.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClosrModel
 import Foundation
 import NIOCore
 import NIOPosix
@@ -8,6 +9,7 @@ struct Closr: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "closr",
         abstract: "A self-hosted CRM server whose REST API is wire-compatible with Close API v1.",
+        version: ClosrVersion.current,
         subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self]
     )
 }

@@ -22,11 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Name of the organization created on first start.")
-    var orgName = "My Organization"
+    @Option(help: "Name of the organization created on first start (default: My Organization).")
+    var orgName: String?
 
-    @Option(help: "Email of the admin user created on first start.")
-    var adminEmail = "admin@example.com"
+    @Option(help: "Email of the admin user created on first start (default: admin@example.com).")
+    var adminEmail: String?
 
     @Option(name: .customLong("trusted-proxy"), help: "IP of a proxy whose X-Forwarded-For is believed (repeatable).")
     var trustedProxies: [String] = []
@@ -59,7 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
             let databaseURL = try database.resolved()
             let store = try await StoreFactory.open(databaseURL)
             do {
-                let created = try await AccountProvisioning(store: store).runIfEmpty(organizationName: orgName, adminEmail: adminEmail)
+                let created = try await AccountProvisioning(store: store).runIfEmpty(
+                    organizationName: orgName ?? Self.defaultOrgName, adminEmail: adminEmail ?? Self.defaultAdminEmail
+                )
                 return (databaseURL, store, created)
             } catch {
                 try? await store.close()
@@ -68,9 +70,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let created {
             // The only time this secret is ever shown: stdout, so it can be captured; guidance on stderr.
-            CLILogging.note("First start: created organization '\(orgName)' with admin \(adminEmail).")
+            CLILogging.note("First start: created organization '\(orgName ?? Self.defaultOrgName)' with admin \(adminEmail ?? Self.defaultAdminEmail).")
             CLILogging.note("Save this API key now; it will not be shown again.")
             CLIOutput.line("API key: \(created.secret)")
+        } else if orgName != nil || adminEmail != nil {
+            CLILogging.note(
+                "closr: --org-name and --admin-email only apply to a new database; this one already has an organization, so they were ignored."
+            )
         }
         let app = buildApplication(
             AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger),
@@ -82,23 +88,27 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
         } catch {
             try? await store.close()
-            if let reason = Self.listenFailure(error) {
-                CLILogging.note("closr: cannot listen on \(host):\(port): \(reason)")
+            if let reason = Self.listenFailure(error, host: host, port: port) {
+                CLILogging.note("closr: \(reason)")
                 throw ExitCode.failure
             }
             throw error
         }
         try await store.close()
+        logger.notice("Closr stopped")
     }
 
-    /// What a failure to bind the address means to an operator, or nil if `error` is something else
-    /// (an I/O error with another code need not come from binding, so it is not called one).
-    static func listenFailure(_ error: any Error) -> String? {
+    static let defaultOrgName = "My Organization"
+    static let defaultAdminEmail = "admin@example.com"
+
+    /// What a failure to bind the address means to an operator, in one line, or nil if `error` is
+    /// something else (an I/O error with another code need not come from binding, so it is not called one).
+    static func listenFailure(_ error: any Error, host: String, port: Int) -> String? {
         guard let error = error as? IOError else { return nil }
         switch error.errnoCode {
-        case EADDRINUSE: return "the address is already in use (another server on that port?)"
-        case EACCES: return "permission denied (ports below 1024 need privileges)"
-        case EADDRNOTAVAIL: return "that address does not belong to this machine"
+        case EADDRINUSE: return "port \(port) on \(host) is in use (another server?) — choose another with --port"
+        case EACCES: return "cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges) — choose another with --port"
+        case EADDRNOTAVAIL: return "cannot listen on \(host):\(port): that address does not belong to this machine — choose another with --host"
         default: return nil
         }
     }

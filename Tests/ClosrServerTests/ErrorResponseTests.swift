@@ -1,3 +1,4 @@
+import ClosrModel
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,6 +22,20 @@ import Testing
             }
             let root = try await client.execute(uri: "/nothing/here", method: .post)
             #expect(root.status == .notFound)
+        }
+    }
+
+    /// The base URL says what it is and how to use it, instead of a 404.
+    @Test func theRootSaysWhatThisIsAndHowToAuthenticate() async throws {
+        let env = try await TestEnvironment.make()
+        try await env.withApp { client in
+            let root = try await client.execute(uri: "/", method: .get)
+            #expect(root.status == .ok)
+            #expect(root.headers[.contentType] == "application/json")
+            #expect(root.json["name"] as? String == "Closr")
+            #expect(root.json["version"] as? String == ClosrVersion.current)
+            #expect(root.json["api"] as? String == "/api/v1/")
+            #expect((root.json["authentication"] as? String)?.contains("Basic") == true)
         }
     }
 

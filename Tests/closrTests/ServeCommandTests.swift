@@ -1,4 +1,5 @@
 import ClosrCore
+import ClosrModel
 import ClosrTestSupport
 import Foundation
 import SQLKit
@@ -65,6 +66,7 @@ import Testing
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
         #expect(!server.stderr.contains(key) && !server.stderr.contains(newKey))
+        #expect(server.stderr.contains("Closr stopped"), "\(server.stderr)")
 
         // Last use of the new key was written (at the latest at shutdown).
         let store = try await StoreFactory.open(database.database)
@@ -77,20 +79,44 @@ import Testing
         #expect(try row.decode(column: "last_used_user_agent", as: String?.self) == "closr-cli-test/1.0")
         try await store.close()
 
-        let second = try ClosrProcess(["serve", "--port", "0", "--database", database.url])
+        let second = try ClosrProcess(["serve", "--port", "0", "--database", database.url, "--org-name", "Other"])
         let secondPort = try await second.waitForPort()
         #expect(!second.stdout.contains("API key"))
+        #expect(second.stderr.contains("--org-name and --admin-email only apply to a new database"), "\(second.stderr)")
         #expect(try await httpGet("http://127.0.0.1:\(secondPort)/api/v1/me/", basicUser: key).status == 200)
         second.signal(SIGINT)
         #expect(try await second.waitForExit() == 0)
     }
 
-    @Test func keysCreateOnAnEmptyDatabaseExplainsWhatToDo() async throws {
+    /// Only `serve` and `migrate` create a database: `keys` on a mistyped path says so and leaves nothing.
+    @Test func keysOnADatabaseThatDoesNotExistSaySoAndCreateNothing() async throws {
         let database = try Self.temporaryDatabase()
-        let result = try await ClosrProcess.run(["keys", "create", "--label", "x", "--database", database.url])
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("start `closr serve` once"))
-        #expect(result.stdout.isEmpty)
+        for arguments in [["keys", "create", "--label", "x"], ["keys", "list"], ["keys", "revoke", "api_x"]] {
+            let result = try await ClosrProcess.run(arguments + ["--database", database.url])
+            #expect(result.status == 1, "\(arguments)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("`closr serve` or `closr migrate` creates"), "\(result.stderr)")
+            #expect(!result.stderr.contains("USAGE"))
+            #expect(result.stdout.isEmpty)
+        }
+        switch database.database {
+        case .sqlite(let path):
+            #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path))
+        case .postgres:
+            await #expect(throws: StoreError.self) { try await StoreFactory.openExisting(database.database) }
+        }
+        // Once the database exists, the same commands work on it.
+        #expect(try await ClosrProcess.run(["migrate", "--database", database.url]).status == 0)
+        let empty = try await ClosrProcess.run(["keys", "create", "--label", "x", "--database", database.url])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("start `closr serve` once"))
+    }
+
+    @Test func versionIsPrinted() async throws {
+        let result = try await ClosrProcess.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == ClosrVersion.current)
     }
 
     @Test func migrateIsIdempotent() async throws {
@@ -110,7 +136,7 @@ import Testing
         let second = try await ClosrProcess.run(["serve", "--port", "\(port)", "--database", url])
         #expect(second.status == 1)
         let lines = second.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.last == "closr: cannot listen on 127.0.0.1:\(port): the address is already in use (another server on that port?)", "\(second.stderr)")
+        #expect(lines.last == "closr: port \(port) on 127.0.0.1 is in use (another server?) — choose another with --port", "\(second.stderr)")
         #expect(!second.stderr.contains("listening on"), "\(second.stderr)")
         first.signal(SIGTERM)
         #expect(try await first.waitForExit() == 0)

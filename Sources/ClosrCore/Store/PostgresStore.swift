@@ -28,7 +28,9 @@ final class PostgresStore: Store {
 
     /// Connects once to say clearly what is wrong with a bad URL or an unreachable server, then starts
     /// the pool and makes sure the versions table exists.
-    static func open(url text: String) async throws -> PostgresStore {
+    /// With `creating` false nothing is created: a schema without Closr's tables is
+    /// ``StoreError/missing(_:)``.
+    static func open(url text: String, creating: Bool = true) async throws -> PostgresStore {
         let location = try PostgresLocation(parsing: text)
         var logger = Logger(label: "closr.postgres")
         // Errors reach the caller as thrown errors; the pool's own notices (a lease that raced the pool's
@@ -43,8 +45,15 @@ final class PostgresStore: Store {
             throw StoreError.cannotOpen("Cannot connect to \(location.redacted): \(Self.describe(error))")
         }
         do {
-            if let schema = location.schema { try await createSchema(schema, on: connection.sql(queryLogLevel: nil)) }
+            if creating {
+                if let schema = location.schema { try await createSchema(schema, on: connection.sql(queryLogLevel: nil)) }
+            } else {
+                try await requireTables(in: location.schema, on: connection.sql(queryLogLevel: nil), named: location.redacted)
+            }
             try await connection.close()
+        } catch let error as StoreError {
+            try? await connection.close()
+            throw error
         } catch {
             try? await connection.close()
             throw StoreError.cannotOpen("Cannot prepare \(location.redacted): \(Self.describe(error))")
@@ -59,6 +68,18 @@ final class PostgresStore: Store {
             throw StoreError.cannotOpen("Cannot prepare \(location.redacted): \(Self.describe(error))")
         }
         return store
+    }
+
+    /// Throws ``StoreError/missing(_:)`` unless the schema (the URL's, else the connection's current one)
+    /// holds Closr's migration table.
+    private static func requireTables(in schema: String?, on sql: some SQLDatabase, named name: String) async throws {
+        let found = try await sql.raw("""
+            SELECT 1 AS found FROM information_schema.tables
+            WHERE table_schema = COALESCE(\(bind: schema)::text, current_schema()) AND table_name = 'schema_migrations'
+            """).first()
+        guard found != nil else {
+            throw StoreError.missing("\(name) has no Closr tables yet: `closr serve` or `closr migrate` creates them")
+        }
     }
 
     /// Creates the URL's schema unless it exists. Two nodes starting together may both try (`IF NOT

@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// The storage seam: everything that depends on the database's dialect or on how many server nodes
@@ -34,6 +35,34 @@ public enum StoreDialect: String, Sendable {
 
 /// Opens the store a URL names and brings its schema up to date.
 public enum StoreFactory {
+    /// Opens a database that must already hold Closr's tables, for the commands that only read or
+    /// change one (`closr keys …`): a missing SQLite file, a missing PostgreSQL schema or one without
+    /// Closr's tables is ``StoreError/missing(_:)``, and nothing is created. Only `serve` and `migrate`
+    /// create a database, so a mistyped path does not leave an empty one behind.
+    public static func openExisting(_ url: DatabaseURL) async throws -> any Store {
+        let store: any Store
+        switch url {
+        case .sqlite(let path):
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StoreError.missing("There is no database at \(path): `closr serve` or `closr migrate` creates it")
+            }
+            store = try await SQLiteStore.open(path: path)
+            guard (try? await Migrator(store: store).appliedVersions())?.isEmpty == false else {
+                try? await store.close()
+                throw StoreError.missing("\(path) has no Closr tables yet: `closr serve` or `closr migrate` creates them")
+            }
+        case .postgres(let text):
+            store = try await PostgresStore.open(url: text, creating: false)
+        }
+        do {
+            try await Migrator(store: store).migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
     public static func open(_ url: DatabaseURL, migrate: Bool = true) async throws -> any Store {
         let store: any Store
         switch url {
@@ -59,9 +88,12 @@ public enum StoreError: Error, CustomStringConvertible {
     case unsupported(String)
     case cannotCreateFolder(String)
     case cannotOpen(String)
+    /// A command that only works on an existing database found none (nothing was created).
+    case missing(String)
 
     public var description: String {
         switch self {
+        case .missing(let message): return message
         case .unsupported(let message): return message
         case .cannotCreateFolder(let path): return "Cannot create the database folder \(path)"
         case .cannotOpen(let message): return message

@@ -2,9 +2,25 @@ import ClosrModel
 import Hummingbird
 
 /// `GET /healthz`: unauthenticated liveness for load balancers, and the baseline the benchmarks
-/// measure authenticated routes against.
+/// measure authenticated routes against. `GET /`: what this server is and how to use it, for a person
+/// or a script that opens the base URL (until the web console answers there).
 struct HealthController {
+    static let about: JSONValue = .object([
+        ("name", .string("Closr")),
+        ("description", .string("A self-hosted CRM server whose REST API is wire-compatible with the Close API v1.")),
+        ("version", .string(ClosrVersion.current)),
+        ("api", .string("/api/v1/")),
+        ("authentication", .string(
+            "Send an API key as the username of HTTP Basic with an empty password (curl -u KEY: …), as Close's clients do; "
+                + "Authorization: Bearer KEY and x-api-key: KEY work too. The first key is printed when the server first starts; "
+                + "`closr keys create` makes more."
+        )),
+        ("try", .string("GET /api/v1/me/")),
+        ("health", .string("/healthz")),
+    ])
+
     func addRoutes(to routes: CloseRoutes) {
         routes.on("healthz", .get) { _, _ in JSONResponse.make(.object([("status", .string("ok"))])) }
+        routes.on("", .get) { _, _ in JSONResponse.make(Self.about) }
     }
 }
