@@ -56,6 +56,26 @@ import Testing
         try await reopened.close()
     }
 
+    /// Leads that exist before the search index (migration 8) get their documents when it is created.
+    @Test func theSearchIndexIsFilledFromExistingLeads() async throws {
+        let store = try await StoreFactory.open(try Self.temporaryDatabase(), migrate: false)
+        try await Migrator(store: store).migrate(through: 7)
+        let created = try #require(try await AccountProvisioning(store: store).runIfEmpty(organizationName: "Old", adminEmail: "old@example.com"))
+        let services = CoreServices(store: store)
+        let principal = try await services.verifier.verify(secret: created.secret, ip: nil, userAgent: nil)
+        _ = try await services.leads.create(
+            try JSONValue(parsing: Array(#"{"name": "Before Index", "contacts": [{"name": "Ann", "emails": [{"email": "ann@old.test"}]}]}"#.utf8)),
+            principal: principal, origin: RequestOrigin(userID: principal.userID)
+        )
+        #expect(try await Migrator(store: store).migrate() == [8])
+        let documents = try await store.read { db in
+            try await db.select().column("doc").from("lead_search_docs").all(decodingColumn: "doc", as: String.self)
+        }
+        #expect(documents.count == 1)
+        #expect(documents.first?.contains("ann@old.test") == true && documents.first?.contains("Before Index") == true)
+        try await store.close()
+    }
+
     @Test func theFirstStartBootstrapsOnceOnly() async throws {
         let store = try await StoreFactory.open(try Self.temporaryDatabase())
         let bootstrap = AccountProvisioning(store: store)

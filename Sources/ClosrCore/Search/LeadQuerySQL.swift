@@ -11,21 +11,10 @@ enum LeadQuerySQL {
             switch clause {
             case .text(let words, let negated):
                 // The words in a name or description, or in a contact's name, email address or phone
-                // number — the values themselves, never the JSON around them (`office` is a type).
-                let pattern = CaseInsensitiveLike.contains(words)
-                let contacts = db.subquery(selecting: "lead_id", from: .contacts) { builder in
-                    builder.where { group in
-                        group.where(CaseInsensitiveLike(value: SQLColumn("name", table: "contacts"), pattern: pattern))
-                            .orWhere(JSONArrayMemberLike(column: SQLColumn("emails", table: "contacts"), key: "email", pattern: pattern))
-                            .orWhere(JSONArrayMemberLike(column: SQLColumn("phones", table: "contacts"), key: "phone", pattern: pattern))
-                    }
-                }
-                let matching = db.subquery(selecting: "id", from: .leads) { builder in
-                    builder.where { group in
-                        group.where(CaseInsensitiveLike(value: SQLColumn("name", table: "leads"), pattern: pattern))
-                            .orWhere(CaseInsensitiveLike(value: SQLColumn("description", table: "leads"), pattern: pattern))
-                            .orWhere(SQLColumn("id", table: "leads"), .in, contacts)
-                    }
+                // number — the values themselves, never the JSON around them (`office` is a type) —
+                // found through the search index (``LeadSearchIndex``).
+                let matching = db.subquery(selecting: "lead_id", from: .leadSearchDocs) { builder in
+                    builder.where(LeadSearchContains(text: words))
                 }
                 select = select.where(SQLColumn("id", table: "leads"), negated ? .notIn : .in, matching)
             case .match(.name, let value, let negated):

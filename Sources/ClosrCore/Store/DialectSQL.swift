@@ -1,7 +1,8 @@
 import SQLKit
 
 /// The SQL that differs between SQLite and PostgreSQL, each piece an expression that picks its text from
-/// the serializer's dialect (as sql-kit's own expressions do). No other file writes dialect-specific SQL.
+/// the serializer's dialect (as sql-kit's own expressions do). No file but these (`DialectSQL*.swift`) writes
+/// dialect-specific SQL; the search index's is in `DialectSQL+LeadSearch.swift`.
 enum DialectSQL {
     /// The column type of JSON values: `TEXT` on SQLite, `jsonb` on PostgreSQL.
     static let jsonType = SQLDataType.custom(JSONColumnType())

@@ -18,6 +18,7 @@ enum Migrations {
         Migration(version: 5, name: "custom fields", apply: CRMSchema.createCustomFields),
         Migration(version: 6, name: "list indexes ending in id", apply: CRMSchema.createListIndexes),
         Migration(version: 7, name: "opportunity date_lost", apply: CRMSchema.addDateLost),
+        Migration(version: 8, name: "lead search index", apply: LeadSearchIndex.create),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

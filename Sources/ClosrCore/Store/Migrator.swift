@@ -13,9 +13,9 @@ public struct Migrator: Sendable {
         self.store = store
     }
 
-    /// Applies the steps not yet applied; returns their versions.
+    /// Applies the steps not yet applied, up to `last` (every step when nil); returns their versions.
     @discardableResult
-    public func migrate() async throws -> [Int] {
+    public func migrate(through last: Int? = nil) async throws -> [Int] {
         try await store.transaction { db in
             // Two nodes starting together take turns: the second finds every step applied.
             try await db.execute(sql: StoreLock.schema, { _ in })
@@ -27,7 +27,7 @@ public struct Migrator: Sendable {
                 .run()
         }
         var applied: [Int] = []
-        for migration in Migrations.all {
+        for migration in Migrations.all where migration.version <= last ?? Int.max {
             let ran = try await store.transaction { db in
                 try await db.execute(sql: StoreLock.schema, { _ in })
                 let done = try await db.select().column("version").from("schema_migrations")

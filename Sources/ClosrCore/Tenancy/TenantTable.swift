@@ -10,4 +10,6 @@ public enum TenantTable: String, Sendable {
     case contacts
     case opportunities
     case customFields = "custom_fields"
+    /// Each lead's search document, written only by the database's triggers (``LeadSearchIndex``).
+    case leadSearchDocs = "lead_search_docs"
 }
