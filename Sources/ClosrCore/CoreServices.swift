@@ -11,13 +11,16 @@ public struct CoreServices: Sendable {
     public let organizations: OrganizationService
     public let events: EventLog
     public let statuses: StatusService
-    public let leads = LeadService()
+    public let leads: LeadService
     public let contacts = ContactService()
     public let opportunities = OpportunityService()
     public let customFields = CustomFieldService()
 
-    public init(store: any Store) {
+    /// `searchDeadline`: how long one statement of a lead search may run before the request gets a
+    /// 400 saying so (``LeadService``).
+    public init(store: any Store, searchDeadline: Duration = LeadService.defaultSearchDeadline) {
         self.store = store
+        self.leads = LeadService(searchDeadline: searchDeadline)
         self.caches = CoreCaches()
         self.verifier = APIKeyVerifier(store: store, caches: caches)
         self.apiKeys = APIKeyService(verifier: verifier, store: store)

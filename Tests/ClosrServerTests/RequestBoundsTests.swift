@@ -1,3 +1,4 @@
+import ClosrTestSupport
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -23,6 +24,25 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect((response.json["error"] as? String)?.contains(detail) == true, "\(response.json)")
             }
+        }
+    }
+
+    /// A search still running at the deadline is stopped by SQLite and answered with a 400 that says
+    /// why; lists without a query are not bounded reads and are untouched. (The same stop on
+    /// PostgreSQL, by `statement_timeout`, is `BoundedReadTests`; a statement there cannot be made
+    /// to outlast a deadline without a timing assumption.)
+    @Test(.enabled(if: TestDatabase.dialect == .sqlite))
+    func aSearchPastTheDeadlineIsA400() async throws {
+        let env = try await TestEnvironment.make(searchDeadline: .nanoseconds(1))
+        let key = env.secret
+        try await env.withApp { client in
+            for index in 0..<50 {
+                _ = try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Lead \#(index)", "description": "a b c"}"#)
+            }
+            let response = try await client.json(.get, "/api/v1/lead/?query=b+c+not+zz", key: key)
+            #expect(response.status == .badRequest)
+            #expect((response.json["error"] as? String)?.contains("took longer than") == true, "\(response.json)")
+            #expect(try await client.json(.get, "/api/v1/lead/", key: key).json["total_results"] as? Int == 50)
         }
     }
 

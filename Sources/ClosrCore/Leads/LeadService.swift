@@ -4,7 +4,13 @@ import SQLKit
 
 /// Leads and their nested contacts: create, read, list, partial update, delete, merge (close-api.md §5).
 public struct LeadService: Sendable {
-    public init() {}
+    /// A search's statements stop after this long (a list with a `query` runs as a bounded read).
+    public static let defaultSearchDeadline: Duration = .seconds(2)
+    let searchDeadline: Duration
+
+    public init(searchDeadline: Duration = defaultSearchDeadline) {
+        self.searchDeadline = searchDeadline
+    }
 
     /// Creates a lead with its nested contacts in one transaction.
     public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Lead {
@@ -62,35 +68,53 @@ public struct LeadService: Sendable {
     }
 
     /// A page of leads, newest first unless `query` sorts otherwise, with the total count.
+    ///
+    /// A list with query clauses may scan (a short word, a custom field's values): it runs as a bounded
+    /// read, away from other requests' reads, and a statement past the search deadline answers 400.
     public func list(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
-        try await scope.read { db in
-            let directory = try await CRMDirectory.load(db)
-            // The page's ids come first, from the list's index alone; only those rows are then read with
-            // their children. Skipping deep into a million leads walks index entries, not table rows.
-            var ids = db.select(from: .leads).column(SQLColumn("id", table: "leads"))
-            var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db)
-            count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
-            var skipping = skip
-            if query.clauses.isEmpty, let descending = LeadQuerySQL.creationOrder(query), let cached = db.cached,
-               skip >= cached.caches.bookmarks.stride {
-                let bookmarks = cached.caches.bookmarks
-                let signal = cached.versions[.leadCount]
-                if let (bookmark, remaining) = bookmarks.seek(
-                    organizationID: db.organizationID, descending: descending, skip: skip, signal: signal
-                ) {
-                    ids = LeadQuerySQL.after(bookmark, descending: descending, ids)
-                    skipping = remaining
-                } else {
-                    bookmarks.build(in: scope, descending: descending)
-                }
-            }
-            ids = LeadQuerySQL.order(query, ids).offset(skipping).limit(limit)
-            let select = LeadQuerySQL.order(query, LeadGraph.columns(db.select(from: .leads, idsFrom: ids)))
-            let graphs = try await select.all(LeadGraph.self)
-            let total = try await LeadCount.total(query.clauses.isEmpty ? nil : count, in: db)
-            return (directory.leads(graphs), total)
+        guard !query.clauses.isEmpty else { return try await scope.read { db in try await Self.list(query, skip, limit, db, scope) } }
+        do {
+            return try await scope.boundedRead(deadline: searchDeadline) { db in try await Self.list(query, skip, limit, db, scope) }
+        } catch let error as StatementDeadlineExceeded {
+            throw CloseError.badRequest(
+                "This search took longer than \(Self.describe(error.limit)) and was stopped: use longer words or fewer of them, or narrow it with name:, email: or a date"
+            )
         }
+    }
+
+    /// `2 s`, `250 ms`.
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds >= 1000 && milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(max(milliseconds, 1)) ms"
+    }
+
+    private static func list(_ query: LeadQuery, _ skip: Int, _ limit: Int, _ db: TenantDatabase, _ scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
+        let directory = try await CRMDirectory.load(db)
+        // The page's ids come first, from the list's index alone; only those rows are then read with
+        // their children. Skipping deep into a million leads walks index entries, not table rows.
+        var ids = db.select(from: .leads).column(SQLColumn("id", table: "leads"))
+        var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+        ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db)
+        count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
+        var skipping = skip
+        if query.clauses.isEmpty, let descending = LeadQuerySQL.creationOrder(query), let cached = db.cached,
+           skip >= cached.caches.bookmarks.stride {
+            let bookmarks = cached.caches.bookmarks
+            let signal = cached.versions[.leadCount]
+            if let (bookmark, remaining) = bookmarks.seek(
+                organizationID: db.organizationID, descending: descending, skip: skip, signal: signal
+            ) {
+                ids = LeadQuerySQL.after(bookmark, descending: descending, ids)
+                skipping = remaining
+            } else {
+                bookmarks.build(in: scope, descending: descending)
+            }
+        }
+        ids = LeadQuerySQL.order(query, ids).offset(skipping).limit(limit)
+        let select = LeadQuerySQL.order(query, LeadGraph.columns(db.select(from: .leads, idsFrom: ids)))
+        let graphs = try await select.all(LeadGraph.self)
+        let total = try await LeadCount.total(query.clauses.isEmpty ? nil : count, in: db)
+        return (directory.leads(graphs), total)
     }
 
     /// Changes only the fields present in the body; `contacts` cannot be changed here (use /contact/).

@@ -5,6 +5,10 @@ import struct GRDB.DatabaseValue
 import class GRDB.Row
 import class GRDB.Statement
 import struct GRDB.StatementArguments
+import struct GRDB.DatabaseError
+import Dispatch
+import GRDBSQLite
+import Synchronization
 
 /// One connection to the SQLite file (a GRDB `DatabaseQueue`) and the statements it has prepared.
 ///
@@ -19,15 +23,22 @@ final class SQLiteConnection: Sendable {
 
     private let queue: DatabaseQueue
     private let statements = PreparedStatements()
+    /// When the statement running now must stop; checked by SQLite's progress handler on connections
+    /// opened `interruptible`.
+    private let deadline: StatementDeadline
 
-    private init(queue: DatabaseQueue) {
+    private init(queue: DatabaseQueue, deadline: StatementDeadline) {
         self.queue = queue
+        self.deadline = deadline
     }
 
     /// Opens `path` (creating the file when `readOnly` is false) with the settings of DESIGN.md
     /// "Storage": WAL (set by the writer), `synchronous = NORMAL`, foreign keys on, a 10 s busy timeout.
     /// Reads the schema once, so a file that is not a database fails here rather than on a request.
-    static func open(path: String, readOnly: Bool) throws -> SQLiteConnection {
+    /// `interruptible`: a statement given a deadline (``run(sql:binds:deadline:)``) is stopped once it
+    /// passes it, by SQLite itself, every thousand virtual-machine steps.
+    static func open(path: String, readOnly: Bool, interruptible: Bool = false) throws -> SQLiteConnection {
+        let deadline = StatementDeadline()
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.journalMode = readOnly ? .default : .wal
@@ -35,14 +46,34 @@ final class SQLiteConnection: Sendable {
         configuration.foreignKeysEnabled = true
         // Transactions span several statements, each its own call (see `SQLiteStore.transaction`).
         configuration.allowsUnsafeTransactions = true
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        let connection = SQLiteConnection(queue: try DatabaseQueue(path: path, configuration: configuration))
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if interruptible {
+                sqlite3_progress_handler(db.sqliteConnection, 1000, { context in
+                    Unmanaged<StatementDeadline>.fromOpaque(context!).takeUnretainedValue().hasPassed ? 1 : 0
+                }, Unmanaged.passUnretained(deadline).toOpaque())
+            }
+        }
+        let connection = SQLiteConnection(queue: try DatabaseQueue(path: path, configuration: configuration), deadline: deadline)
         _ = try connection.run(sql: "SELECT count(*) FROM sqlite_master", binds: [])
         return connection
     }
 
-    /// Runs one statement with its bound values and returns every row it produced.
-    func run(sql: String, binds: [DatabaseValue]) throws -> [SQLiteRow] {
+    /// Runs one statement with its bound values and returns every row it produced. With a `deadline`
+    /// (on an interruptible connection) a statement still running after it throws
+    /// ``StatementDeadlineExceeded``.
+    func run(sql: String, binds: [DatabaseValue], deadline limit: Duration? = nil) throws -> [SQLiteRow] {
+        guard let limit else { return try run(sql: sql, binds: binds) }
+        deadline.start(limit)
+        defer { deadline.clear() }
+        do {
+            return try run(sql: sql, binds: binds)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            throw StatementDeadlineExceeded(limit: limit)
+        }
+    }
+
+    private func run(sql: String, binds: [DatabaseValue]) throws -> [SQLiteRow] {
         try queue.inDatabase { db in
             let statement = try statements.statement(for: sql, in: db)
             // SQLKit wrote one placeholder per value, so GRDB's check of the count can be skipped.
@@ -58,6 +89,26 @@ final class SQLiteConnection: Sendable {
             }
             return rows
         }
+    }
+}
+
+/// The instant, in the monotonic clock's nanoseconds, at which a connection's statement must stop;
+/// zero when none is running under a deadline. Written by the thread that runs the statement, read by
+/// SQLite's progress handler on that same thread.
+final class StatementDeadline: Sendable {
+    private let nanoseconds = Atomic<UInt64>(0)
+
+    func start(_ limit: Duration) {
+        let (seconds, attoseconds) = limit.components
+        let span = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        nanoseconds.store(DispatchTime.now().uptimeNanoseconds + max(1, span), ordering: .relaxed)
+    }
+
+    func clear() { nanoseconds.store(0, ordering: .relaxed) }
+
+    var hasPassed: Bool {
+        let limit = nanoseconds.load(ordering: .relaxed)
+        return limit != 0 && DispatchTime.now().uptimeNanoseconds >= limit
     }
 }
 

@@ -1,3 +1,4 @@
+import struct GRDB.DatabaseValue
 import Logging
 import NIOCore
 import NIOPosix
@@ -7,10 +8,12 @@ import Synchronization
 /// SQLKit's view of SQLite connections: every statement is serialised with ``SQLiteDialect`` and run at
 /// once on one connection — the writer inside a transaction, or whichever reader is free.
 struct SQLiteSQLDatabase: SQLDatabase {
-    /// Where a statement runs: the writer, or any of the readers.
+    /// Where a statement runs: the writer, any of the readers, or — for reads that may be slow — any of
+    /// the interruptible readers, on their own threads, stopped at the deadline.
     enum Connections: Sendable {
         case writer(SQLiteConnection)
         case readers(SQLiteReaders)
+        case bounded(SQLiteReaders, threads: NIOThreadPool, deadline: Duration)
     }
 
     let connections: Connections
@@ -21,6 +24,9 @@ struct SQLiteSQLDatabase: SQLDatabase {
     var queryLogLevel: Logger.Level? { nil }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        if case .bounded = connections {
+            return eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
+        }
         do {
             try run(query, onRow)
             return eventLoop.makeSucceededVoidFuture()
@@ -30,18 +36,30 @@ struct SQLiteSQLDatabase: SQLDatabase {
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try run(query, onRow)
+        guard case .bounded(let readers, let threads, let deadline) = connections else {
+            try run(query, onRow)
+            return
+        }
+        let (sql, binds) = try serialize(query)
+        let rows = try await threads.runIfActive {
+            try readers.withReader { try $0.run(sql: sql, binds: binds, deadline: deadline) }
+        }
+        for row in rows { onRow(row) }
+    }
+
+    private func serialize(_ query: any SQLExpression) throws -> (String, [DatabaseValue]) {
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        return (serializer.sql, try SQLiteBinds.values(serializer.binds))
     }
 
     /// Rows are handed over after the statement has finished and its connection is free again.
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        let binds = try SQLiteBinds.values(serializer.binds)
+        let (sql, binds) = try serialize(query)
         let rows: [SQLiteRow]
         switch connections {
-        case .writer(let writer): rows = try writer.run(sql: serializer.sql, binds: binds)
-        case .readers(let readers): rows = try readers.withReader { try $0.run(sql: serializer.sql, binds: binds) }
+        case .writer(let writer): rows = try writer.run(sql: sql, binds: binds)
+        case .readers(let readers), .bounded(let readers, _, _): rows = try readers.withReader { try $0.run(sql: sql, binds: binds) }
         }
         for row in rows { onRow(row) }
     }

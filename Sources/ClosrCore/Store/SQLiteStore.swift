@@ -17,15 +17,26 @@ final class SQLiteStore: Store {
     /// SQLKit's faces on the readers and on the writer, built once: `read` and `transaction` run often.
     private let readSQL: SQLiteSQLDatabase
     private let writeSQL: SQLiteSQLDatabase
-    private let writeLock = AsyncSerialLock()
+    /// Bounded reads (searches) run on these connections and threads, never on the event loops or on
+    /// the readers every other request uses; more searches at once than threads wait for a thread.
+    private let boundedReaders: SQLiteReaders
+    private let boundedThreads: NIOThreadPool
+    private let logger: Logger
+    private let eventLoop: any EventLoop
+    private let writeLock = AsyncPermits(1)
     /// One counter per ``ChangeKind``, by its raw value, shared by every process on this file.
     private let counters: [SharedFileCounter]
     private let batcher = InsertBatcher()
     let dialect = StoreDialect.sqlite
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], signalsPath: String, logger: Logger) throws {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], boundedReaders: [SQLiteConnection], signalsPath: String, logger: Logger) throws {
         self.writer = writer
         let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        self.eventLoop = eventLoop
+        self.logger = logger
+        self.boundedReaders = SQLiteReaders(boundedReaders)
+        boundedThreads = NIOThreadPool(numberOfThreads: boundedReaders.count)
+        boundedThreads.start()
         readSQL = SQLiteSQLDatabase(connections: .readers(SQLiteReaders(readers)), logger: logger, eventLoop: eventLoop)
         writeSQL = SQLiteSQLDatabase(connections: .writer(writer), logger: logger, eventLoop: eventLoop)
         self.counters = try ChangeKind.allCases.map { try SharedFileCounter(path: signalsPath, slot: $0.rawValue) }
@@ -44,8 +55,11 @@ final class SQLiteStore: Store {
             // WAL is a property of the file, so the writer sets it once before any reader opens.
             let writer = try SQLiteConnection.open(path: path, readOnly: false)
             let readers = try (0..<readerCount).map { _ in try SQLiteConnection.open(path: path, readOnly: true) }
+            let boundedReaders = try (0..<2).map { _ in try SQLiteConnection.open(path: path, readOnly: true, interruptible: true) }
             // Beside the database file, shared by every process that opens it.
-            return try SQLiteStore(writer: writer, readers: readers, signalsPath: path + "-signals", logger: logger)
+            return try SQLiteStore(
+                writer: writer, readers: readers, boundedReaders: boundedReaders, signalsPath: path + "-signals", logger: logger
+            )
         } catch {
             throw StoreError.cannotOpen("sqlite:\(path) cannot be used as a database: \(StoreError.describe(error))")
         }
@@ -55,10 +69,16 @@ final class SQLiteStore: Store {
         try await body(readSQL)
     }
 
+    func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await body(SQLiteSQLDatabase(
+            connections: .bounded(boundedReaders, threads: boundedThreads, deadline: deadline), logger: logger, eventLoop: eventLoop
+        ))
+    }
+
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let sql = writeSQL
         let changes = ChangeSet()
-        let result = try await writeLock.withLock {
+        let result = try await writeLock.withPermit {
             // IMMEDIATE takes the write lock up front, so another process's writer makes us wait on the
             // busy timeout here rather than fail halfway through the transaction. That wait happens on
             // NIO's blocking-work pool, never on a thread that serves requests.
@@ -90,8 +110,11 @@ final class SQLiteStore: Store {
     }
 
     /// Connections close when the last reference to them goes (GRDB closes a queue's connection as it
-    /// is released); nothing is pending once every transaction has returned.
-    func close() async throws {}
+    /// is released); nothing is pending once every transaction has returned. The bounded reads'
+    /// threads stop here.
+    func close() async throws {
+        try await boundedThreads.shutdownGracefully()
+    }
 
     /// SQLite's own words for an error, without the statement (which may hold customers' data).
     static func describe(_ error: any Error) -> String? {

@@ -13,6 +13,11 @@ public protocol Store: Sendable {
     var dialect: StoreDialect { get }
     /// Runs `body` on a connection for reading (it may see data committed by other connections).
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` for a read that may be slow (a search): where it cannot hold up other requests'
+    /// reads — its own threads and connections on SQLite, a bounded share of the pool on PostgreSQL —
+    /// and with each statement stopped once it has run for `deadline` (SQLite's progress handler,
+    /// PostgreSQL's `statement_timeout`), which throws ``StatementDeadlineExceeded``.
+    func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws. The versions
     /// of what its statements changed move when it commits, before this returns.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
@@ -25,6 +30,11 @@ public protocol Store: Sendable {
     func versions() async throws -> StoreVersions
     /// Closes every connection; the store is unusable afterwards.
     func close() async throws
+}
+
+/// A statement of a ``Store/boundedRead(deadline:_:)`` ran past its deadline and was stopped.
+public struct StatementDeadlineExceeded: Error, Sendable {
+    public let limit: Duration
 }
 
 /// The SQL dialects Closr speaks.

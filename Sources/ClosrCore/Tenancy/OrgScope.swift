@@ -42,6 +42,17 @@ public struct OrgScope: Sendable {
         }
     }
 
+    /// Runs `body` with read access to this organization's rows for a read that may be slow (a search):
+    /// away from other requests' reads, each statement stopped at `deadline`
+    /// (``Store/boundedRead(deadline:_:)``).
+    public func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
+        let organizationID = self.organizationID
+        let cached = try await cachedReads(countsFromCache: true)
+        return try await store.boundedRead(deadline: deadline) { sql in
+            try await body(TenantDatabase(organizationID: organizationID, sql: sql, cached: cached))
+        }
+    }
+
     /// Runs `body` in one transaction over this organization's rows.
     public func write<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID

@@ -20,7 +20,9 @@ struct TestEnvironment {
     let logs: CapturedLogs
     let config: AppConfig
 
-    static func make(trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil) async throws -> TestEnvironment {
+    static func make(
+        trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil, searchDeadline: Duration = LeadService.defaultSearchDeadline
+    ) async throws -> TestEnvironment {
         let database = try TestDatabase.fresh()
         let store = try await StoreFactory.open(database)
         let created = try await AccountProvisioning(store: store)
@@ -30,7 +32,7 @@ struct TestEnvironment {
         var logger = Logger(label: "closr-test") { label in CapturingLogHandler(label: label, logs: logs) }
         logger.logLevel = .trace
         let config = AppConfig(trustedProxies: trustedProxies, rateLimit: rateLimit, logger: logger)
-        return TestEnvironment(database: database, services: CoreServices(store: store), bootstrapKey: created, logs: logs, config: config)
+        return TestEnvironment(database: database, services: CoreServices(store: store, searchDeadline: searchDeadline), bootstrapKey: created, logs: logs, config: config)
     }
 
     var secret: String { bootstrapKey.secret }
