@@ -9,14 +9,8 @@ enum LeadQuerySQL {
         var select = select
         for clause in query.clauses {
             switch clause {
-            case .text(let words, let negated):
-                // The words in a name or description, or in a contact's name, email address or phone
-                // number — the values themselves, never the JSON around them (`office` is a type) —
-                // found through the search index (``LeadSearchIndex``).
-                let matching = db.subquery(selecting: "lead_id", from: .leadSearchDocs) { builder in
-                    builder.where(LeadSearchContains(text: words))
-                }
-                select = select.where(SQLColumn("id", table: "leads"), negated ? .notIn : .in, matching)
+            case .text:
+                break  // every word at once, below
             case .match(.name, let value, let negated):
                 select = select.where(CaseInsensitiveLike(value: SQLColumn("name", table: "leads"), pattern: CaseInsensitiveLike.contains(value), negated: negated))
             case .match(.id, let value, let negated):
@@ -44,6 +38,20 @@ enum LeadQuerySQL {
             case .date(let field, let comparison, let time):
                 select = select.where(SQLColumn(field.rawValue, table: "leads"), sqlOperator(comparison), SQLBind(time.microseconds))
             }
+        }
+        // The words in a name or description, or in a contact's name, email address or phone number —
+        // the values themselves, never the JSON around them (`office` is a type) — found through the
+        // search index (``LeadSearchIndex``), all of them in one lookup of the lead's document.
+        var words: [String] = []
+        var excluded: [String] = []
+        for case .text(let text, let negated) in query.clauses {
+            if negated { excluded.append(text) } else { words.append(text) }
+        }
+        if !words.isEmpty || !excluded.isEmpty {
+            let matching = db.subquery(selecting: "lead_id", from: .leadSearchDocs) { builder in
+                builder.where(LeadSearchMatches(words: words, excluded: excluded))
+            }
+            select = select.where(SQLColumn("id", table: "leads"), .in, matching)
         }
         return select
     }

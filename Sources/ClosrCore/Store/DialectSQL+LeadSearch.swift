@@ -170,23 +170,53 @@ enum LeadSearchIndex {
     }
 }
 
-/// Whether a lead's search document contains `text`, in any case (a condition on `lead_search_docs`).
+/// Whether a lead's search document contains each of `words` and none of `excluded`, in any case (a
+/// condition on `lead_search_docs`; every word of a query on one document, so a query of many words is
+/// one lookup, not one join per word).
 ///
-/// SQLite: `doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"text"')`, a trigram
-/// phrase that the FTS5 index answers; PostgreSQL: `doc ILIKE '%text%'`, which the `pg_trgm` GIN
-/// index answers. Text shorter than three characters has no trigram and is compared with `LIKE` on
-/// both. The text is always bound.
-struct LeadSearchContains: SQLExpression {
-    let text: String
+/// SQLite: `doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"w1" AND "w2"')` and
+/// `doc_id NOT IN (… MATCH '"x1" OR "x2"')`, trigram phrases the FTS5 index answers; PostgreSQL:
+/// `doc ILIKE '%w%'` and `doc NOT ILIKE '%x%'`, which the `pg_trgm` GIN index answers together. A word
+/// shorter than three characters has no trigram and is compared with `LIKE` on both. Words are always
+/// bound.
+struct LeadSearchMatches: SQLExpression {
+    let words: [String]
+    let excluded: [String]
+
+    private static func indexable(_ word: String) -> Bool { word.unicodeScalars.count >= 3 }
+
+    private static func phrase(_ word: String) -> String {
+        "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 
     func serialize(to serializer: inout SQLSerializer) {
+        let postgres = DialectSQL.isPostgres(serializer)
         let document = SQLColumn("doc", table: "lead_search_docs")
-        if DialectSQL.isPostgres(serializer) || text.unicodeScalars.count < 3 {
-            CaseInsensitiveLike(value: document, pattern: CaseInsensitiveLike.contains(text)).serialize(to: &serializer)
-            return
+        var conditions: [any SQLExpression] = []
+        for (list, negated) in [(words, false), (excluded, true)] {
+            for word in list where postgres || !Self.indexable(word) {
+                conditions.append(CaseInsensitiveLike(value: document, pattern: CaseInsensitiveLike.contains(word), negated: negated))
+            }
         }
-        serializer.write("lead_search_docs.doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ")
-        serializer.write(bind: "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
-        serializer.write(")")
+        if !postgres {
+            let long = words.filter(Self.indexable)
+            if !long.isEmpty { conditions.append(TrigramMatch(query: long.map(Self.phrase).joined(separator: " AND "), negated: false)) }
+            let longExcluded = excluded.filter(Self.indexable)
+            if !longExcluded.isEmpty { conditions.append(TrigramMatch(query: longExcluded.map(Self.phrase).joined(separator: " OR "), negated: true)) }
+        }
+        SQLList(conditions, separator: SQLRaw(" AND ")).serialize(to: &serializer)
+    }
+
+    /// `lead_search_docs.doc_id [NOT] IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)`.
+    private struct TrigramMatch: SQLExpression {
+        let query: String
+        let negated: Bool
+
+        func serialize(to serializer: inout SQLSerializer) {
+            serializer.write(negated ? "lead_search_docs.doc_id NOT IN " : "lead_search_docs.doc_id IN ")
+            serializer.write("(SELECT rowid FROM lead_search WHERE lead_search MATCH ")
+            serializer.write(bind: query)
+            serializer.write(")")
+        }
     }
 }
