@@ -67,19 +67,32 @@ public struct LeadService: Sendable {
         try await scope.read { db in try await Self.lead(id: id, in: db) }
     }
 
-    /// A page of leads, newest first unless `query` sorts otherwise, with the total count.
+    /// A page of leads, newest first unless `query` sorts otherwise, with the total count, read whole.
+    public func list(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
+        let page = try await page(query: query, skip: skip, limit: limit, in: scope)
+        return (try await page.leads(page.ids[...]), page.total)
+    }
+
+    /// A page's lead ids, in order, and the total count; the leads themselves are read in batches as
+    /// they are written out (``LeadPage``), so a page of leads with thousands of contacts each is never
+    /// held whole.
     ///
     /// A list with query clauses may scan (a short word, a custom field's values): it runs as a bounded
     /// read, away from other requests' reads, and a statement past the search deadline answers 400.
-    public func list(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
-        guard !query.clauses.isEmpty else { return try await scope.read { db in try await Self.list(query, skip, limit, db, scope) } }
-        do {
-            return try await scope.boundedRead(deadline: searchDeadline) { db in try await Self.list(query, skip, limit, db, scope) }
-        } catch let error as StatementDeadlineExceeded {
-            throw CloseError.badRequest(
-                "This search took longer than \(Self.describe(error.limit)) and was stopped: use longer words or fewer of them, or narrow it with name:, email: or a date"
-            )
+    public func page(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> LeadPage {
+        let (ids, total): ([String], Int)
+        if query.clauses.isEmpty {
+            (ids, total) = try await scope.read { db in try await Self.pageIDs(query, skip, limit, db, scope) }
+        } else {
+            do {
+                (ids, total) = try await scope.boundedRead(deadline: searchDeadline) { db in try await Self.pageIDs(query, skip, limit, db, scope) }
+            } catch let error as StatementDeadlineExceeded {
+                throw CloseError.badRequest(
+                    "This search took longer than \(Self.describe(error.limit)) and was stopped: use longer words or fewer of them, or narrow it with name:, email: or a date"
+                )
+            }
         }
+        return LeadPage(ids: ids, total: total, scope: scope)
     }
 
     /// `2 s`, `250 ms`.
@@ -88,10 +101,10 @@ public struct LeadService: Sendable {
         return milliseconds >= 1000 && milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(max(milliseconds, 1)) ms"
     }
 
-    private static func list(_ query: LeadQuery, _ skip: Int, _ limit: Int, _ db: TenantDatabase, _ scope: OrgScope) async throws -> (leads: [Lead], total: Int) {
+    private static func pageIDs(_ query: LeadQuery, _ skip: Int, _ limit: Int, _ db: TenantDatabase, _ scope: OrgScope) async throws -> ([String], Int) {
         let directory = try await CRMDirectory.load(db)
-        // The page's ids come first, from the list's index alone; only those rows are then read with
-        // their children. Skipping deep into a million leads walks index entries, not table rows.
+        // The page's ids come from the list's index alone; only those rows are then read with their
+        // children. Skipping deep into a million leads walks index entries, not table rows.
         var ids = db.select(from: .leads).column(SQLColumn("id", table: "leads"))
         var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
         ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db)
@@ -110,11 +123,9 @@ public struct LeadService: Sendable {
                 bookmarks.build(in: scope, descending: descending)
             }
         }
-        ids = LeadQuerySQL.order(query, ids).offset(skipping).limit(limit)
-        let select = LeadQuerySQL.order(query, LeadGraph.columns(db.select(from: .leads, idsFrom: ids)))
-        let graphs = try await select.all(LeadGraph.self)
+        let pageIDs = try await LeadQuerySQL.order(query, ids).offset(skipping).limit(limit).all(decodingColumn: "id", as: String.self)
         let total = try await LeadCount.total(query.clauses.isEmpty ? nil : count, in: db)
-        return (directory.leads(graphs), total)
+        return (pageIDs, total)
     }
 
     /// Changes only the fields present in the body; `contacts` cannot be changed here (use /contact/).

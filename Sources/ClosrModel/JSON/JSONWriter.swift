@@ -24,6 +24,13 @@ public struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// The bytes written since the last call, leaving the writer where it was (inside whatever is open),
+    /// so a long array can be sent a part at a time.
+    public mutating func takeBytes() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }

@@ -15,8 +15,8 @@ struct LeadController {
             var query = try LeadQuery(parsing: parameters["query"] ?? "")
             query.clauses += try DateRangeFilter(parameters).leadClauses
             if let orderBy = parameters["_order_by"] { try query.order(by: orderBy) }
-            let (leads, total) = try await leads.list(query: query, skip: list.skip, limit: list.limit, in: principal.scope)
-            return JSONResponse.make(json: list.write(leads, total: total, fields: FieldSelection(request).fields))
+            let page = try await leads.page(query: query, skip: list.skip, limit: list.limit, in: principal.scope)
+            return try await LeadPageResponse.make(page, list: list, fields: FieldSelection(request).fields)
         }
         routes.on("lead", .post) { request, context in
             let principal = try context.requirePrincipal()
