@@ -35,7 +35,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
 
     return Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [HTTPProtocolErrorResponder()], idleTimeout: .seconds(75))),
+        server: ClosrHTTPChannel.builder(idleTimeout: .seconds(75), maxBodyBytes: config.maxBodyBytes),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "closr"),
         services: [KeyMaintenanceService(services: services, logger: config.logger)],
         logger: config.logger

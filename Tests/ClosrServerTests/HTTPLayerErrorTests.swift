@@ -55,6 +55,36 @@ import Testing
         }
     }
 
+    /// A chunk announced past the body limit is refused at once (413), like a Content-Length past it —
+    /// it used to be waited on until the client left; chunked bodies within the limit, pipelined
+    /// requests and chunk extensions still work.
+    @Test func aChunkDeclaredPastTheLimitIsA413AtOnce() async throws {
+        let env = try await TestEnvironment.make()
+        let secret = env.secret
+        try await env.withApp(.live) { client in
+            let auth = Credential.basic(secret)[.authorization]!
+            let head = "POST /api/v1/lead/ HTTP/1.1\r\nHost: x\r\nAuthorization: \(auth)\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            // A size past 64 bits is malformed to the decoder (400); the others are sizes past the limit (413).
+            for (declared, status, error) in [("7FFFFFFFFFFFFFFF", 413, "Request body too large"), ("100001", 413, "Request body too large"),
+                                              ("FFFFFFFFFFFFFFFFFFFF", 400, "Malformed HTTP request")] {
+                // Nothing more is sent after the first bytes of the chunk: the answer must not wait for them.
+                let response = try await RawHTTP.exchange(port: client.port!, head + "\(declared)\r\n{\"na", seconds: 5)
+                #expect(response.status == status, "\(declared): \(response.text.prefix(300))")
+                #expect(response.lastBody.contains(error), "\(declared)")
+            }
+            // The sizes add up: two chunks of 600 KB are past a 1 MiB limit too.
+            let two = try await RawHTTP.exchange(port: client.port!, head + "96000\r\n" + String(repeating: "a", count: 0x96000) + "\r\n96000\r\n", seconds: 5)
+            #expect(two.status == 413)
+
+            let lead = #"{"name": "Chunked Co"}"#
+            let chunked = head + "5;ext=1\r\n" + String(lead.prefix(5)) + "\r\n\(String(lead.count - 5, radix: 16))\r\n" + String(lead.dropFirst(5)) + "\r\n0\r\n\r\n"
+            let pipelined = chunked + "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            let response = try await RawHTTP.exchange(port: client.port!, pipelined, seconds: 5)
+            #expect(response.statuses == [200, 200], "\(response.text.prefix(400))")
+            #expect(response.text.contains("Chunked Co"))
+        }
+    }
+
     static let badBodies: [(name: String, framing: String, body: String)] = [
         ("chunk size that is not hex", "Transfer-Encoding: chunked", "zz\r\n{}\r\n0\r\n\r\n"),
         ("chunk without its CRLF", "Transfer-Encoding: chunked", "2\r\n{}XX0\r\n\r\n"),

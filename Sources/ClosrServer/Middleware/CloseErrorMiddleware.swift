@@ -27,7 +27,7 @@ struct CloseErrorMiddleware: RouterMiddleware {
         case let error as CloseError:
             if error.status >= 500 { logger.error("\(error.message)", metadata: ["request_id": .string(context.requestID)]) }
             return error
-        case is NIOTooManyBytesError:
+        case is NIOTooManyBytesError, is ChunkedBodyTooLarge:
             return .payloadTooLarge(limitBytes: maxBodyBytes)
         case let error where HTTPProtocolErrorResponder.describe(error) != nil:
             // The HTTP parser failed inside this request's body (a bad chunk): the body was not read.
