@@ -41,17 +41,20 @@ enum LeadQuerySQL {
         }
         // The words in a name or description, or in a contact's name, email address or phone number —
         // the values themselves, never the JSON around them (`office` is a type) — found through the
-        // search index (``LeadSearchIndex``), all of them in one lookup of the lead's document.
+        // search index (``LeadSearchIndex``): a lead whose documents hold every word and none of the
+        // excluded ones. Each word is one arm of an intersection of lead ids, the excluded ones one lookup.
         var words: [String] = []
         var excluded: [String] = []
         for case .text(let text, let negated) in query.clauses {
             if negated { excluded.append(text) } else { words.append(text) }
         }
-        if !words.isEmpty || !excluded.isEmpty {
-            let matching = db.subquery(selecting: "lead_id", from: .leadSearchDocs) { builder in
-                builder.where(LeadSearchMatches(words: words, excluded: excluded))
-            }
+        if !words.isEmpty {
+            let matching = db.intersection(selecting: "lead_id", from: .leadSearchDocs, words.map { LeadSearchContains($0) })
             select = select.where(SQLColumn("id", table: "leads"), .in, matching)
+        }
+        if !excluded.isEmpty {
+            let matching = db.subquery(selecting: "lead_id", from: .leadSearchDocs) { $0.where(LeadSearchContains(anyOf: excluded)) }
+            select = select.where(SQLColumn("id", table: "leads"), .notIn, matching)
         }
         return select
     }

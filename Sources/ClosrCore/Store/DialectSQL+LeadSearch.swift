@@ -1,12 +1,13 @@
 import SQLKit
 
-/// The lead search index, per dialect (migration 8), and the condition that uses it.
+/// The lead search index, per dialect (migration 8), and the conditions that use it.
 ///
-/// Each lead has one search document in `lead_search_docs`: its name, its description, and each
-/// contact's name, email addresses and phone numbers — the values a user typed, one per line, never the
-/// JSON around them. Triggers in the database keep the document in step with every write to `leads` and
-/// `contacts` (creation, update, a contact moved by a merge, deletion, cascades), whichever code path
-/// or process writes, so no service has to remember it.
+/// A lead's searchable text is kept in `lead_search_docs` as one document per part: the lead's own
+/// (its name and description) and one per contact (name, email addresses, phone numbers) — the values a
+/// user typed, one per line, never the JSON around them. Triggers in the database keep each document in
+/// step with its row (creation, update, a contact moved by a merge, deletion, cascades), whichever code
+/// path or process writes, so no service has to remember it; a write touches only its own part's
+/// document, so a lead with thousands of contacts costs no more per contact than one with two.
 ///
 /// The index answers "contains this text, in any case" — the meaning lead search already had — from a
 /// trigram index instead of a scan of every contact: SQLite's FTS5 with the `trigram` tokenizer (an
@@ -14,7 +15,8 @@ import SQLKit
 /// of one or two characters have no trigram; they are compared with `LIKE` over the organization's
 /// documents, a scan that the search deadline bounds.
 enum LeadSearchIndex {
-    /// Creates the documents, the index and the triggers, and writes every existing lead's document.
+    /// Creates the documents, the index and the triggers, and writes the documents of every existing
+    /// lead and contact.
     static func create(_ db: any SQLDatabase) async throws {
         let statements = db.dialect.name == "postgresql" ? try await postgresStatements(db) : sqliteStatements
         for statement in statements {
@@ -24,16 +26,12 @@ enum LeadSearchIndex {
 
     // MARK: SQLite
 
-    /// A lead's document, for the lead whose id is the SQL expression `lead`.
-    private static func sqliteDocument(_ lead: String) -> String {
+    /// A contact's document, for the contact row named `row` (`new`, `c`).
+    private static func sqliteContactDocument(_ row: String) -> String {
         """
-        COALESCE((SELECT l.name || char(10) || l.description || char(10) || COALESCE((
-            SELECT group_concat(c.name || char(10)
-                || COALESCE((SELECT group_concat(json_extract(e.value, '$.email'), char(10)) FROM json_each(c.emails) AS e), '') || char(10)
-                || COALESCE((SELECT group_concat(json_extract(p.value, '$.phone'), char(10)) FROM json_each(c.phones) AS p), ''),
-                char(10))
-            FROM contacts AS c WHERE c.organization_id = l.organization_id AND c.lead_id = l.id), '')
-        FROM leads AS l WHERE l.id = \(lead)), '')
+        \(row).name || char(10)
+            || COALESCE((SELECT group_concat(json_extract(e.value, '$.email'), char(10)) FROM json_each(\(row).emails) AS e), '') || char(10)
+            || COALESCE((SELECT group_concat(json_extract(p.value, '$.phone'), char(10)) FROM json_each(\(row).phones) AS p), '')
         """
     }
 
@@ -41,12 +39,14 @@ enum LeadSearchIndex {
         """
         CREATE TABLE lead_search_docs (
             doc_id INTEGER PRIMARY KEY,
-            lead_id TEXT NOT NULL UNIQUE REFERENCES leads (id) ON DELETE CASCADE,
+            part_id TEXT NOT NULL UNIQUE,
+            lead_id TEXT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
             organization_id TEXT NOT NULL,
             doc TEXT NOT NULL
         )
         """,
         "CREATE INDEX lead_search_docs_organization ON lead_search_docs (organization_id)",
+        "CREATE INDEX lead_search_docs_lead ON lead_search_docs (lead_id)",
         "CREATE VIRTUAL TABLE lead_search USING fts5(doc, content = 'lead_search_docs', content_rowid = 'doc_id', tokenize = 'trigram')",
         """
         CREATE TRIGGER lead_search_docs_inserted AFTER INSERT ON lead_search_docs BEGIN
@@ -66,44 +66,42 @@ enum LeadSearchIndex {
         """,
         """
         CREATE TRIGGER leads_search_inserted AFTER INSERT ON leads BEGIN
-            INSERT INTO lead_search_docs (lead_id, organization_id, doc) VALUES (new.id, new.organization_id, \(sqliteDocument("new.id")));
+            INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+            VALUES (new.id, new.id, new.organization_id, new.name || char(10) || new.description);
         END
         """,
         """
         CREATE TRIGGER leads_search_updated AFTER UPDATE OF name, description ON leads BEGIN
-            UPDATE lead_search_docs SET doc = \(sqliteDocument("new.id")) WHERE lead_id = new.id;
+            UPDATE lead_search_docs SET doc = new.name || char(10) || new.description WHERE part_id = new.id;
         END
         """,
         """
         CREATE TRIGGER contacts_search_inserted AFTER INSERT ON contacts BEGIN
-            UPDATE lead_search_docs SET doc = \(sqliteDocument("new.lead_id")) WHERE lead_id = new.lead_id;
+            INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+            VALUES (new.id, new.lead_id, new.organization_id, \(sqliteContactDocument("new")));
         END
         """,
         """
         CREATE TRIGGER contacts_search_updated AFTER UPDATE OF name, emails, phones, lead_id ON contacts BEGIN
-            UPDATE lead_search_docs SET doc = \(sqliteDocument("new.lead_id")) WHERE lead_id = new.lead_id;
-            UPDATE lead_search_docs SET doc = \(sqliteDocument("old.lead_id")) WHERE lead_id = old.lead_id AND old.lead_id <> new.lead_id;
+            UPDATE lead_search_docs SET lead_id = new.lead_id, doc = \(sqliteContactDocument("new")) WHERE part_id = new.id;
         END
         """,
         """
         CREATE TRIGGER contacts_search_deleted AFTER DELETE ON contacts BEGIN
-            UPDATE lead_search_docs SET doc = \(sqliteDocument("old.lead_id")) WHERE lead_id = old.lead_id;
+            DELETE FROM lead_search_docs WHERE part_id = old.id;
         END
         """,
-        "INSERT INTO lead_search_docs (lead_id, organization_id, doc) SELECT leads.id, leads.organization_id, \(sqliteDocument("leads.id")) FROM leads",
+        """
+        INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+        SELECT id, id, organization_id, name || char(10) || description FROM leads
+        """,
+        """
+        INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+        SELECT c.id, c.lead_id, c.organization_id, \(sqliteContactDocument("c")) FROM contacts AS c
+        """,
     ]
 
     // MARK: PostgreSQL
-
-    private static let postgresDocument = """
-        SELECT l.name || E'\\n' || l.description || E'\\n' || COALESCE((
-            SELECT string_agg(c.name || E'\\n'
-                || COALESCE((SELECT string_agg(e ->> 'email', E'\\n') FROM jsonb_array_elements(c.emails) AS e), '') || E'\\n'
-                || COALESCE((SELECT string_agg(p ->> 'phone', E'\\n') FROM jsonb_array_elements(c.phones) AS p), ''),
-                E'\\n')
-            FROM contacts AS c WHERE c.organization_id = l.organization_id AND c.lead_id = l.id), '')
-        FROM leads AS l WHERE l.id = $1
-        """
 
     /// `pg_trgm` is installed once per database (in `public` unless it is already elsewhere), under a
     /// lock every Closr schema of the database shares, so schemas migrating at once do not race to
@@ -120,22 +118,30 @@ enum LeadSearchIndex {
         return [
             """
             CREATE TABLE lead_search_docs (
-                lead_id TEXT PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+                part_id TEXT PRIMARY KEY,
+                lead_id TEXT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
                 organization_id TEXT NOT NULL,
                 doc TEXT NOT NULL
             )
             """,
             "CREATE INDEX lead_search_docs_organization ON lead_search_docs (organization_id)",
+            "CREATE INDEX lead_search_docs_lead ON lead_search_docs (lead_id)",
             "CREATE INDEX lead_search_docs_doc ON lead_search_docs USING gin (doc \(quoted).gin_trgm_ops)",
-            "CREATE FUNCTION closr_lead_search_doc(TEXT) RETURNS TEXT LANGUAGE sql STABLE AS $body$ \(postgresDocument) $body$",
+            """
+            CREATE FUNCTION closr_contact_search_doc(TEXT, JSONB, JSONB) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $body$
+            SELECT $1 || E'\\n'
+                || COALESCE((SELECT string_agg(e ->> 'email', E'\\n') FROM jsonb_array_elements($2) AS e), '') || E'\\n'
+                || COALESCE((SELECT string_agg(p ->> 'phone', E'\\n') FROM jsonb_array_elements($3) AS p), '')
+            $body$
+            """,
             """
             CREATE FUNCTION closr_lead_search_on_lead() RETURNS trigger LANGUAGE plpgsql AS $body$
             BEGIN
                 IF TG_OP = 'INSERT' THEN
-                    INSERT INTO lead_search_docs (lead_id, organization_id, doc)
-                    VALUES (NEW.id, NEW.organization_id, COALESCE(closr_lead_search_doc(NEW.id), ''));
+                    INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+                    VALUES (NEW.id, NEW.id, NEW.organization_id, NEW.name || E'\\n' || NEW.description);
                 ELSE
-                    UPDATE lead_search_docs SET doc = COALESCE(closr_lead_search_doc(NEW.id), '') WHERE lead_id = NEW.id;
+                    UPDATE lead_search_docs SET doc = NEW.name || E'\\n' || NEW.description WHERE part_id = NEW.id;
                 END IF;
                 RETURN NULL;
             END
@@ -148,11 +154,14 @@ enum LeadSearchIndex {
             """
             CREATE FUNCTION closr_lead_search_on_contact() RETURNS trigger LANGUAGE plpgsql AS $body$
             BEGIN
-                IF TG_OP <> 'DELETE' THEN
-                    UPDATE lead_search_docs SET doc = COALESCE(closr_lead_search_doc(NEW.lead_id), '') WHERE lead_id = NEW.lead_id;
-                END IF;
-                IF TG_OP = 'DELETE' OR OLD.lead_id <> NEW.lead_id THEN
-                    UPDATE lead_search_docs SET doc = COALESCE(closr_lead_search_doc(OLD.lead_id), '') WHERE lead_id = OLD.lead_id;
+                IF TG_OP = 'INSERT' THEN
+                    INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+                    VALUES (NEW.id, NEW.lead_id, NEW.organization_id, closr_contact_search_doc(NEW.name, NEW.emails, NEW.phones));
+                ELSIF TG_OP = 'UPDATE' THEN
+                    UPDATE lead_search_docs SET lead_id = NEW.lead_id, doc = closr_contact_search_doc(NEW.name, NEW.emails, NEW.phones)
+                    WHERE part_id = NEW.id;
+                ELSE
+                    DELETE FROM lead_search_docs WHERE part_id = OLD.id;
                 END IF;
                 RETURN NULL;
             END
@@ -163,25 +172,29 @@ enum LeadSearchIndex {
             FOR EACH ROW EXECUTE FUNCTION closr_lead_search_on_contact()
             """,
             """
-            INSERT INTO lead_search_docs (lead_id, organization_id, doc)
-            SELECT leads.id, leads.organization_id, COALESCE(closr_lead_search_doc(leads.id), '') FROM leads
+            INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+            SELECT id, id, organization_id, name || E'\\n' || description FROM leads
+            """,
+            """
+            INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+            SELECT id, lead_id, organization_id, closr_contact_search_doc(name, emails, phones) FROM contacts
             """,
         ]
     }
 }
 
-/// Whether a lead's search document contains each of `words` and none of `excluded`, in any case (a
-/// condition on `lead_search_docs`; every word of a query on one document, so a query of many words is
-/// one lookup, not one join per word).
+/// Whether a search document contains `word`, in any case (a condition on `lead_search_docs`).
 ///
-/// SQLite: `doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"w1" AND "w2"')` and
-/// `doc_id NOT IN (… MATCH '"x1" OR "x2"')`, trigram phrases the FTS5 index answers; PostgreSQL:
-/// `doc ILIKE '%w%'` and `doc NOT ILIKE '%x%'`, which the `pg_trgm` GIN index answers together. A word
-/// shorter than three characters has no trigram and is compared with `LIKE` on both. Words are always
-/// bound.
-struct LeadSearchMatches: SQLExpression {
+/// SQLite: `doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"word"')`, a trigram
+/// phrase the FTS5 index answers; PostgreSQL: `doc ILIKE '%word%'`, which the `pg_trgm` GIN index
+/// answers. A word shorter than three characters has no trigram and is compared with `LIKE` on both.
+/// With several words (``anyOf``), a document containing any of them: one `MATCH` of the phrases joined
+/// by `OR` on SQLite. Words are always bound.
+struct LeadSearchContains: SQLExpression {
     let words: [String]
-    let excluded: [String]
+
+    init(_ word: String) { words = [word] }
+    init(anyOf words: [String]) { self.words = words }
 
     private static func indexable(_ word: String) -> Bool { word.unicodeScalars.count >= 3 }
 
@@ -192,29 +205,22 @@ struct LeadSearchMatches: SQLExpression {
     func serialize(to serializer: inout SQLSerializer) {
         let postgres = DialectSQL.isPostgres(serializer)
         let document = SQLColumn("doc", table: "lead_search_docs")
-        var conditions: [any SQLExpression] = []
-        for (list, negated) in [(words, false), (excluded, true)] {
-            for word in list where postgres || !Self.indexable(word) {
-                conditions.append(CaseInsensitiveLike(value: document, pattern: CaseInsensitiveLike.contains(word), negated: negated))
-            }
+        var conditions: [any SQLExpression] = words.filter { postgres || !Self.indexable($0) }.map {
+            CaseInsensitiveLike(value: document, pattern: CaseInsensitiveLike.contains($0))
         }
-        if !postgres {
-            let long = words.filter(Self.indexable)
-            if !long.isEmpty { conditions.append(TrigramMatch(query: long.map(Self.phrase).joined(separator: " AND "), negated: false)) }
-            let longExcluded = excluded.filter(Self.indexable)
-            if !longExcluded.isEmpty { conditions.append(TrigramMatch(query: longExcluded.map(Self.phrase).joined(separator: " OR "), negated: true)) }
-        }
-        SQLList(conditions, separator: SQLRaw(" AND ")).serialize(to: &serializer)
+        let indexed = postgres ? [] : words.filter(Self.indexable)
+        if !indexed.isEmpty { conditions.append(TrigramMatch(query: indexed.map(Self.phrase).joined(separator: " OR "))) }
+        serializer.write("(")
+        SQLList(conditions, separator: SQLRaw(" OR ")).serialize(to: &serializer)
+        serializer.write(")")
     }
 
-    /// `lead_search_docs.doc_id [NOT] IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)`.
+    /// `lead_search_docs.doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)`.
     private struct TrigramMatch: SQLExpression {
         let query: String
-        let negated: Bool
 
         func serialize(to serializer: inout SQLSerializer) {
-            serializer.write(negated ? "lead_search_docs.doc_id NOT IN " : "lead_search_docs.doc_id IN ")
-            serializer.write("(SELECT rowid FROM lead_search WHERE lead_search MATCH ")
+            serializer.write("lead_search_docs.doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ")
             serializer.write(bind: query)
             serializer.write(")")
         }

@@ -74,11 +74,35 @@ public struct TenantDatabase: Sendable {
             .update("organizations")
     }
 
+    /// `(SELECT column FROM table WHERE organization_id = ? AND (a) INTERSECT SELECT column FROM table
+    /// WHERE organization_id = ? AND (b) …)`: the values every condition selects, each arm filtered to
+    /// this organization, for an `IN` condition. Set operations are planned arm by arm, where as many
+    /// `IN` subqueries would be a join whose order the planner searches.
+    func intersection(selecting column: String, from table: TenantTable, _ conditions: [any SQLExpression]) -> any SQLExpression {
+        let arms = conditions.map { condition in
+            let builder = SQLSubqueryBuilder()
+            _ = builder.column(column).from(table.rawValue).where(condition)
+            return TenantCondition(table: table.rawValue, organizationID: organizationID).scoped(builder.select)
+        }
+        return SQLIntersection(arms: arms)
+    }
+
     /// `(SELECT column FROM table WHERE organization_id = ? AND (…))`, for `IN` conditions across tables.
     func subquery(selecting column: String, from table: TenantTable, _ build: (SQLSubqueryBuilder) -> SQLSubqueryBuilder) -> any SQLExpression {
         let builder = SQLSubqueryBuilder()
         _ = builder.column(column).from(table.rawValue)
         _ = build(builder)
         return SQLSubquery(TenantCondition(table: table.rawValue, organizationID: organizationID).scoped(builder.select))
+    }
+}
+
+/// `(arm INTERSECT arm …)`, written without parentheses around each arm (SQLite allows none there).
+private struct SQLIntersection: SQLExpression {
+    let arms: [SQLSelect]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write("(")
+        SQLList(arms, separator: SQLRaw(" INTERSECT ")).serialize(to: &serializer)
+        serializer.write(")")
     }
 }
