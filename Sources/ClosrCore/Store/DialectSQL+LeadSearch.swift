@@ -9,11 +9,14 @@ import SQLKit
 /// path or process writes, so no service has to remember it; a write touches only its own part's
 /// document, so a lead with thousands of contacts costs no more per contact than one with two.
 ///
-/// The index answers "contains this text, in any case" — the meaning lead search already had — from a
-/// trigram index instead of a scan of every contact: SQLite's FTS5 with the `trigram` tokenizer (an
-/// external-content table over the documents), PostgreSQL's `pg_trgm` GIN index under `ILIKE`. Words
-/// of one or two characters have no trigram; they are compared with `LIKE` over the organization's
-/// documents, a scan that the search deadline bounds.
+/// The index is a word index, the same on both dialects: a document's words are its runs of letters and
+/// digits, in any case (`first_last@x.com` holds `first`, `last`, `x`, `com`). SQLite indexes them with
+/// FTS5's `unicode61` tokenizer (an external-content table over the documents, diacritics kept);
+/// PostgreSQL with a GIN index on a `tsvector` of the `simple` configuration over the same runs. A query
+/// word is the phrase of its runs, the last one a prefix unless the word ends in punctuation
+/// (``LeadSearchQuery``): `acm` finds Acme, `first_last` finds first_last@x.com, `fifty%` finds
+/// "Fifty% Off" but not Fiftyish. (A trigram index, tried first, kept the old substring meaning but
+/// made a word common to most documents — `company` in a million company names — take a second.)
 enum LeadSearchIndex {
     /// Creates the documents, the index and the triggers, and writes the documents of every existing
     /// lead and contact.
@@ -26,12 +29,20 @@ enum LeadSearchIndex {
 
     // MARK: SQLite
 
+    /// The suffixes a phone number's digits are indexed under beside the number itself, so that a
+    /// search for its last digits (`0199`, `555 0199`) finds it: the word index would otherwise know
+    /// `+14155550199` only as one word. From the second digit on, as many as E.164 numbers have.
+    static let phoneSuffixStarts = 2...15
+
     /// A contact's document, for the contact row named `row` (`new`, `c`).
     private static func sqliteContactDocument(_ row: String) -> String {
-        """
+        let phone = "json_extract(p.value, '$.phone')"
+        let digits = "replace(\(phone), '+', '')"
+        let phoneWords = ([phone] + phoneSuffixStarts.map { "substr(\(digits), \($0))" }).joined(separator: " || ' ' || ")
+        return """
         \(row).name || char(10)
             || COALESCE((SELECT group_concat(json_extract(e.value, '$.email'), char(10)) FROM json_each(\(row).emails) AS e), '') || char(10)
-            || COALESCE((SELECT group_concat(json_extract(p.value, '$.phone'), char(10)) FROM json_each(\(row).phones) AS p), '')
+            || COALESCE((SELECT group_concat(\(phoneWords), char(10)) FROM json_each(\(row).phones) AS p), '')
         """
     }
 
@@ -47,7 +58,11 @@ enum LeadSearchIndex {
         """,
         "CREATE INDEX lead_search_docs_organization ON lead_search_docs (organization_id)",
         "CREATE INDEX lead_search_docs_lead ON lead_search_docs (lead_id)",
-        "CREATE VIRTUAL TABLE lead_search USING fts5(doc, content = 'lead_search_docs', content_rowid = 'doc_id', tokenize = 'trigram')",
+        """
+        CREATE VIRTUAL TABLE lead_search USING fts5(
+            doc, content = 'lead_search_docs', content_rowid = 'doc_id', tokenize = 'unicode61 remove_diacritics 0'
+        )
+        """,
         """
         CREATE TRIGGER lead_search_docs_inserted AFTER INSERT ON lead_search_docs BEGIN
             INSERT INTO lead_search (rowid, doc) VALUES (new.doc_id, new.doc);
@@ -103,35 +118,30 @@ enum LeadSearchIndex {
 
     // MARK: PostgreSQL
 
-    /// `pg_trgm` is installed once per database (in `public` unless it is already elsewhere), under a
-    /// lock every Closr schema of the database shares, so schemas migrating at once do not race to
-    /// create it; its operator class is then named with the schema it lives in.
+    /// The documents carry their words as a generated `tsvector` (letters and digits runs, `simple`
+    /// configuration: lower-cased, no stemming, no stop words), indexed with GIN.
     private static func postgresStatements(_ db: any SQLDatabase) async throws -> [String] {
-        try await db.execute(sql: SQLRaw("SELECT pg_advisory_xact_lock(\(0x436c_6f73_7203 as Int64))"), { _ in })
-        try await db.execute(sql: SQLRaw("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"), { _ in })
-        let row = try await db.raw("""
-            SELECT n.nspname AS schema FROM pg_extension AS e JOIN pg_namespace AS n ON n.oid = e.extnamespace
-            WHERE e.extname = 'pg_trgm'
-            """).first()
-        let schema = try row?.decode(column: "schema", as: String.self) ?? "public"
-        let quoted = "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        return [
+        [
             """
             CREATE TABLE lead_search_docs (
                 part_id TEXT PRIMARY KEY,
                 lead_id TEXT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
                 organization_id TEXT NOT NULL,
-                doc TEXT NOT NULL
+                doc TEXT NOT NULL,
+                words TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, regexp_replace(doc, '[^[:alnum:]]+', ' ', 'g'))) STORED
             )
             """,
             "CREATE INDEX lead_search_docs_organization ON lead_search_docs (organization_id)",
             "CREATE INDEX lead_search_docs_lead ON lead_search_docs (lead_id)",
-            "CREATE INDEX lead_search_docs_doc ON lead_search_docs USING gin (doc \(quoted).gin_trgm_ops)",
+            "CREATE INDEX lead_search_docs_words ON lead_search_docs USING gin (words)",
             """
             CREATE FUNCTION closr_contact_search_doc(TEXT, JSONB, JSONB) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $body$
             SELECT $1 || E'\\n'
                 || COALESCE((SELECT string_agg(e ->> 'email', E'\\n') FROM jsonb_array_elements($2) AS e), '') || E'\\n'
-                || COALESCE((SELECT string_agg(p ->> 'phone', E'\\n') FROM jsonb_array_elements($3) AS p), '')
+                || COALESCE((SELECT string_agg((p ->> 'phone') || ' ' || (
+                    SELECT string_agg(substr(replace(p ->> 'phone', '+', ''), k), ' ')
+                    FROM generate_series(\(phoneSuffixStarts.lowerBound), \(phoneSuffixStarts.upperBound)) AS k), E'\\n')
+                FROM jsonb_array_elements($3) AS p), '')
             $body$
             """,
             """
@@ -183,45 +193,61 @@ enum LeadSearchIndex {
     }
 }
 
-/// Whether a search document contains `word`, in any case (a condition on `lead_search_docs`).
-///
-/// SQLite: `doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"word"')`, a trigram
-/// phrase the FTS5 index answers; PostgreSQL: `doc ILIKE '%word%'`, which the `pg_trgm` GIN index
-/// answers. A word shorter than three characters has no trigram and is compared with `LIKE` on both.
-/// With several words (``anyOf``), a document containing any of them: one `MATCH` of the phrases joined
-/// by `OR` on SQLite. Words are always bound.
-struct LeadSearchContains: SQLExpression {
-    let words: [String]
+/// A query word as the index reads it: its runs of letters and digits, lower-cased, the last one a
+/// prefix unless the word ends in something else (`acm` → `acm*`; `fifty%` → `fifty`;
+/// `first_last@x.com` → the phrase `first last x com*`).
+struct LeadSearchQuery: Equatable {
+    let tokens: [String]
+    let prefix: Bool
 
-    init(_ word: String) { words = [word] }
-    init(anyOf words: [String]) { self.words = words }
-
-    private static func indexable(_ word: String) -> Bool { word.unicodeScalars.count >= 3 }
-
-    private static func phrase(_ word: String) -> String {
-        "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    init(_ word: String) {
+        var tokens: [String] = []
+        var current = ""
+        for character in word.lowercased() {
+            if character.isLetter || character.isNumber {
+                current.append(character)
+            } else if !current.isEmpty {
+                tokens.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        self.tokens = tokens
+        prefix = word.last.map { $0.isLetter || $0.isNumber } ?? false
     }
+
+    /// An FTS5 phrase: `"first last x com" *`.
+    var fts5: String { "\"" + tokens.joined(separator: " ") + "\"" + (prefix ? " *" : "") }
+
+    /// A `tsquery`: `first <-> last <-> x <-> com:*`.
+    var tsquery: String {
+        tokens.enumerated().map { index, token in
+            "'" + token + "'" + (prefix && index == tokens.count - 1 ? ":*" : "")
+        }.joined(separator: " <-> ")
+    }
+}
+
+/// Whether a search document holds a query word (``LeadSearchQuery``) — or, with ``init(anyOf:)``, any
+/// of several (a condition on `lead_search_docs`).
+///
+/// SQLite: `doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)`, the FTS5 index's
+/// phrase query (several joined by `OR`); PostgreSQL: `words @@ to_tsquery('simple', ?)` on the GIN
+/// index (several joined by `|`). A word with no letter or digit matches nothing. Words are always bound.
+struct LeadSearchContains: SQLExpression {
+    let queries: [LeadSearchQuery]
+
+    init(_ word: String) { queries = [LeadSearchQuery(word)].filter { !$0.tokens.isEmpty } }
+    init(anyOf words: [String]) { queries = words.map(LeadSearchQuery.init).filter { !$0.tokens.isEmpty } }
 
     func serialize(to serializer: inout SQLSerializer) {
-        let postgres = DialectSQL.isPostgres(serializer)
-        let document = SQLColumn("doc", table: "lead_search_docs")
-        var conditions: [any SQLExpression] = words.filter { postgres || !Self.indexable($0) }.map {
-            CaseInsensitiveLike(value: document, pattern: CaseInsensitiveLike.contains($0))
-        }
-        let indexed = postgres ? [] : words.filter(Self.indexable)
-        if !indexed.isEmpty { conditions.append(TrigramMatch(query: indexed.map(Self.phrase).joined(separator: " OR "))) }
-        serializer.write("(")
-        SQLList(conditions, separator: SQLRaw(" OR ")).serialize(to: &serializer)
-        serializer.write(")")
-    }
-
-    /// `lead_search_docs.doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)`.
-    private struct TrigramMatch: SQLExpression {
-        let query: String
-
-        func serialize(to serializer: inout SQLSerializer) {
+        guard !queries.isEmpty else { return serializer.write("1 = 0") }
+        if DialectSQL.isPostgres(serializer) {
+            serializer.write("lead_search_docs.words @@ to_tsquery('simple'::regconfig, ")
+            serializer.write(bind: queries.map { "(" + $0.tsquery + ")" }.joined(separator: " | "))
+            serializer.write(")")
+        } else {
             serializer.write("lead_search_docs.doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ")
-            serializer.write(bind: query)
+            serializer.write(bind: queries.map(\.fts5).joined(separator: " OR "))
             serializer.write(")")
         }
     }
