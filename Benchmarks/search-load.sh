@@ -64,11 +64,12 @@ measure() {
     wrk -t2 -c"$connections" -d2s "$@" >/dev/null
     out=$(wrk -t2 -c"$connections" -d"${SECONDS_EACH}s" --latency "$@")
     if [ "${ALLOW_ERRORS:-0}" != 1 ] && echo "$out" | grep -q "Non-2xx"; then echo "$label: errors" >&2; echo "$out" >&2; exit 1; fi
-    local rps p50 p99
-    rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+    local rps p50 p99 errors
+    rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.1f", $2}')
     p50=$(echo "$out" | awk '$1=="50%" {print $2}' | ms)
     p99=$(echo "$out" | awk '$1=="99%" {print $2}' | ms)
-    printf '%-52s %8s req/s   p50 %8s ms   p99 %8s ms\n' "$label" "$rps" "$p50" "$p99"
+    errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    printf '%-52s %8s req/s   p50 %8s ms   p99 %8s ms%s\n' "$label" "$rps" "$p50" "$p99" "${errors:+   ($errors answered 400: past the deadline)}"
 }
 
 export CLOSR_BENCH_IDS="$WORK/ids" CLOSR_BENCH_LEADS="$LEADS"
@@ -76,8 +77,8 @@ DB_NOTE="${DATABASE%%\?*}"
 echo "database: $DB_NOTE; leads: $LEADS (2 contacts each); search deadline 2 s"
 measure "baseline GET /healthz" 32 "$BASE/healthz"
 measure "GET /lead/{id}/ (random ids), c=2" 2 -H "$AUTH" -s Benchmarks/get-leads.lua "$BASE"
-CLOSR_BENCH_WORDS=1 measure "search, one word (companyN), c=2" 2 -H "$AUTH" -s Benchmarks/search-leads.lua "$BASE"
-CLOSR_BENCH_WORDS=5 measure "search, five words, c=2" 2 -H "$AUTH" -s Benchmarks/search-leads.lua "$BASE"
+CLOSR_BENCH_WORDS=1 ALLOW_ERRORS=1 measure "search, one word (companyN), c=2" 2 -H "$AUTH" -s Benchmarks/search-leads.lua "$BASE"
+CLOSR_BENCH_WORDS=5 ALLOW_ERRORS=1 measure "search, five words, c=2" 2 -H "$AUTH" -s Benchmarks/search-leads.lua "$BASE"
 measure "other tenant GET /lead/{id}/, c=2, quiet" 2 -H "$OTHER" "$BASE/api/v1/lead/$OTHER_LEAD/"
 WORST="$BASE/api/v1/lead/?_limit=25&query=$(python3 -c 'print("+".join(["co"] * 50))')"
 wrk -t1 -c2 -d$((SECONDS_EACH + 4))s -H "$AUTH" "$WORST" > "$WORK/noisy" &

@@ -37,7 +37,10 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
         router: router,
         server: ClosrHTTPChannel.builder(idleTimeout: .seconds(75), maxBodyBytes: config.maxBodyBytes),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "closr"),
-        services: [KeyMaintenanceService(services: services, logger: config.logger)],
+        services: [
+            KeyMaintenanceService(services: services, logger: config.logger),
+            StoreMaintenanceService(store: services.store, logger: config.logger),
+        ],
         logger: config.logger
     )
 }

@@ -25,7 +25,7 @@ import Testing
         try await store.read { db in
             switch store.dialect {
             case .sqlite:
-                return try await db.raw("SELECT type || ' ' || name || ' ' || coalesce(sql, '') AS entry FROM sqlite_master ORDER BY name")
+                return try await db.raw("SELECT type || ' ' || name || ' ' || coalesce(sql, '') AS entry FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name")
                     .all(decodingColumn: "entry", as: String.self)
             case .postgresql:
                 return try await db.raw("""

@@ -49,7 +49,9 @@ import Testing
     }
 
     @Test func keysAreLimitedSeparately() async throws {
-        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 60))
+        // An hour's window: a window boundary between the requests (which a slow run once met with a
+        // minute's window) would reset the count.
+        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 3600))
         let admin = env.secret
         let member = try await env.member(email: "bob@example.com", role: "user")
         try await env.withApp { client in
@@ -63,7 +65,7 @@ import Testing
     /// Close's per-organization limit is three times the per-key one: four keys of one organization get
     /// three keys' worth, and a request refused by its key's limit does not use the organization's.
     @Test func anOrganizationGetsThreeTimesOneKeysLimit() async throws {
-        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 60))
+        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 3600))
         let admin = env.secret
         var keys: [String] = []
         for index in 1...3 { keys.append(try await env.member(email: "m\(index)@example.com", role: "user").secret) }
@@ -71,8 +73,8 @@ import Testing
         let rival = try await env.otherOrganization()
         try await env.withApp { client in
             // Start early in a window so every request below falls in the same one.
-            let micros = CloseTimestamp.now().microseconds % 60_000_000
-            if micros > 50_000_000 { try await Task.sleep(for: .microseconds(60_000_000 - micros + 20_000)) }
+            let micros = CloseTimestamp.now().microseconds % 3_600_000_000
+            if micros > 3_540_000_000 { try await Task.sleep(for: .microseconds(3_600_000_000 - micros + 20_000)) }
             for _ in 1...2 { #expect(try await client.json(.get, "/api/v1/me/", key: admin).status == .ok) }
             let byKey = try await client.json(.get, "/api/v1/me/", key: admin)
             #expect(byKey.status == .tooManyRequests)

@@ -194,6 +194,9 @@ final class PostgresStore: Store {
         return versions
     }
 
+    /// Autovacuum analyses tables as they change.
+    func optimize() async throws {}
+
     func close() async throws {
         runner.cancel()
         _ = await runner.value

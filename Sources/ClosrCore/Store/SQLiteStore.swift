@@ -103,6 +103,21 @@ final class SQLiteStore: Store {
         try await batcher.insert(rows, requiring: requirements, into: self)
     }
 
+    /// On the writer, on NIO's blocking pool (an analysis of a large file takes a moment); readers see
+    /// the new statistics when they next prepare a statement.
+    func optimize() async throws {
+        let writer = self.writer
+        try await writeLock.withPermit {
+            try await NIOThreadPool.singleton.runIfActive {
+                // `PRAGMA optimize` would be the lighter call, but before SQLite 3.46 it only looks at
+                // tables this connection has queried; the sampled ANALYZE takes about a second at a
+                // million leads.
+                _ = try writer.run(sql: "PRAGMA analysis_limit = 1000", binds: [])
+                _ = try writer.run(sql: "ANALYZE", binds: [])
+            }
+        }
+    }
+
     func versions() async throws -> StoreVersions {
         var versions = StoreVersions()
         for kind in ChangeKind.allCases { versions[kind] = counters[kind.rawValue].current() }
