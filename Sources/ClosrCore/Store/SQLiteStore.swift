@@ -114,6 +114,15 @@ final class SQLiteStore: Store {
                 // million leads.
                 _ = try writer.run(sql: "PRAGMA analysis_limit = 1000", binds: [])
                 _ = try writer.run(sql: "ANALYZE", binds: [])
+                // Statistics of a nearly empty table are worse than none: they tell the planner a scan
+                // is cheap, and the table grows (a store opened empty and then filled made each
+                // search-document update scan). Below a thousand rows SQLite's defaults are kept, and
+                // `ANALYZE sqlite_schema` makes the planner read what is left.
+                _ = try writer.run(sql: """
+                    DELETE FROM sqlite_stat1
+                    WHERE CAST(substr(stat, 1, instr(stat || ' ', ' ') - 1) AS INTEGER) < 1000
+                    """, binds: [])
+                _ = try writer.run(sql: "ANALYZE sqlite_schema", binds: [])
             }
         }
     }
