@@ -70,14 +70,7 @@ public enum StoreFactory {
         case .postgres(let text):
             store = try await PostgresStore.open(url: text, creating: false)
         }
-        do {
-            try await Migrator(store: store).migrate()
-            try await store.optimize()
-        } catch {
-            try? await store.close()
-            throw error
-        }
-        return store
+        return try await migrated(store)
     }
 
     public static func open(_ url: DatabaseURL, migrate: Bool = true) async throws -> any Store {
@@ -88,16 +81,19 @@ public enum StoreFactory {
         case .postgres(let text):
             store = try await PostgresStore.open(url: text)
         }
-        if migrate {
-            do {
-                try await Migrator(store: store).migrate()
-                try await store.optimize()
-            } catch {
-                try? await store.close()
-                throw error
-            }
+        return migrate ? try await migrated(store) : store
+    }
+
+    /// The store brought to the newest schema, with fresh planner statistics; closed if that fails.
+    private static func migrated(_ store: any Store) async throws -> any Store {
+        do {
+            try await Migrator(store: store).migrate()
+            try await store.optimize()
+            return store
+        } catch {
+            try? await store.close()
+            throw error
         }
-        return store
     }
 }
 
