@@ -4,6 +4,19 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import Synchronization
+
+/// The connections and threads of bounded reads: two interruptible readers, one thread each.
+private final class BoundedReading: Sendable {
+    let readers: SQLiteReaders
+    let threads: NIOThreadPool
+
+    init(path: String) throws {
+        readers = SQLiteReaders(try (0..<2).map { _ in try SQLiteConnection.open(path: path, readOnly: true, interruptible: true) })
+        threads = NIOThreadPool(numberOfThreads: 2)
+        threads.start()
+    }
+}
 
 /// SQLite as DESIGN.md "Storage" sets it up: one file, WAL, `synchronous=NORMAL`, foreign keys on,
 /// a busy timeout; every write through one connection, reads spread over a small pool.
@@ -17,10 +30,11 @@ final class SQLiteStore: Store {
     /// SQLKit's faces on the readers and on the writer, built once: `read` and `transaction` run often.
     private let readSQL: SQLiteSQLDatabase
     private let writeSQL: SQLiteSQLDatabase
-    /// Bounded reads (searches) run on these connections and threads, never on the event loops or on
-    /// the readers every other request uses; more searches at once than threads wait for a thread.
-    private let boundedReaders: SQLiteReaders
-    private let boundedThreads: NIOThreadPool
+    /// Bounded reads (searches) run on their own connections and threads (``BoundedReading``), never on
+    /// the event loops or on the readers every other request uses; made at the first bounded read, so a
+    /// process that never searches (the CLI, most tests) opens no more connections or threads.
+    private let bounded = Mutex<BoundedReading?>(nil)
+    private let path: String
     private let logger: Logger
     private let eventLoop: any EventLoop
     private let writeLock = AsyncPermits(1)
@@ -29,14 +43,12 @@ final class SQLiteStore: Store {
     private let batcher = InsertBatcher()
     let dialect = StoreDialect.sqlite
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], boundedReaders: [SQLiteConnection], signalsPath: String, logger: Logger) throws {
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], signalsPath: String, logger: Logger) throws {
+        self.path = path
         self.writer = writer
         let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
         self.eventLoop = eventLoop
         self.logger = logger
-        self.boundedReaders = SQLiteReaders(boundedReaders)
-        boundedThreads = NIOThreadPool(numberOfThreads: boundedReaders.count)
-        boundedThreads.start()
         readSQL = SQLiteSQLDatabase(connections: .readers(SQLiteReaders(readers)), logger: logger, eventLoop: eventLoop)
         writeSQL = SQLiteSQLDatabase(connections: .writer(writer), logger: logger, eventLoop: eventLoop)
         self.counters = try ChangeKind.allCases.map { try SharedFileCounter(path: signalsPath, slot: $0.rawValue) }
@@ -55,11 +67,8 @@ final class SQLiteStore: Store {
             // WAL is a property of the file, so the writer sets it once before any reader opens.
             let writer = try SQLiteConnection.open(path: path, readOnly: false)
             let readers = try (0..<readerCount).map { _ in try SQLiteConnection.open(path: path, readOnly: true) }
-            let boundedReaders = try (0..<2).map { _ in try SQLiteConnection.open(path: path, readOnly: true, interruptible: true) }
             // Beside the database file, shared by every process that opens it.
-            return try SQLiteStore(
-                writer: writer, readers: readers, boundedReaders: boundedReaders, signalsPath: path + "-signals", logger: logger
-            )
+            return try SQLiteStore(path: path, writer: writer, readers: readers, signalsPath: path + "-signals", logger: logger)
         } catch {
             throw StoreError.cannotOpen("sqlite:\(path) cannot be used as a database: \(StoreError.describe(error))")
         }
@@ -70,8 +79,15 @@ final class SQLiteStore: Store {
     }
 
     func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await body(SQLiteSQLDatabase(
-            connections: .bounded(boundedReaders, threads: boundedThreads, deadline: deadline), logger: logger, eventLoop: eventLoop
+        let path = self.path
+        let reading = try bounded.withLock { current in
+            if let current { return current }
+            let made = try BoundedReading(path: path)
+            current = made
+            return made
+        }
+        return try await body(SQLiteSQLDatabase(
+            connections: .bounded(reading.readers, threads: reading.threads, deadline: deadline), logger: logger, eventLoop: eventLoop
         ))
     }
 
@@ -137,7 +153,7 @@ final class SQLiteStore: Store {
     /// is released); nothing is pending once every transaction has returned. The bounded reads'
     /// threads stop here.
     func close() async throws {
-        try await boundedThreads.shutdownGracefully()
+        if let reading = bounded.withLock({ $0 }) { try await reading.threads.shutdownGracefully() }
     }
 
     /// SQLite's own words for an error, without the statement (which may hold customers' data).
