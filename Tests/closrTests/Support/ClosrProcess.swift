@@ -33,8 +33,12 @@ final class ClosrProcess: Sendable {
             let text = String(decoding: handle.availableData, as: UTF8.self)
             stderrText.append(text)
         }
-        try process.run()
+        // One launch at a time in this test process: CI twice crashed inside Foundation's
+        // `Process.run()` (a bad pointer in `memmove`) while several suites started children at once.
+        try Self.launching.withLock { _ in try process.run() }
     }
+
+    private static let launching = Mutex(())
 
     var stdout: String { stdoutText.text }
     var stderr: String { stderrText.text }
