@@ -21,7 +21,7 @@ enum LeadSearchIndex {
     /// Creates the documents, the index and the triggers, and writes the documents of every existing
     /// lead and contact.
     static func create(_ db: any SQLDatabase) async throws {
-        let statements = db.dialect.name == "postgresql" ? try await postgresStatements(db) : sqliteStatements
+        let statements = db.dialect.name == "postgresql" ? postgresStatements : sqliteStatements
         for statement in statements {
             try await db.execute(sql: SQLRaw(statement), { _ in })
         }
@@ -120,77 +120,75 @@ enum LeadSearchIndex {
 
     /// The documents carry their words as a generated `tsvector` (letters and digits runs, `simple`
     /// configuration: lower-cased, no stemming, no stop words), indexed with GIN.
-    private static func postgresStatements(_ db: any SQLDatabase) async throws -> [String] {
-        [
-            """
-            CREATE TABLE lead_search_docs (
-                part_id TEXT PRIMARY KEY,
-                lead_id TEXT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
-                organization_id TEXT NOT NULL,
-                doc TEXT NOT NULL,
-                words TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, regexp_replace(doc, '[^[:alnum:]]+', ' ', 'g'))) STORED
-            )
-            """,
-            "CREATE INDEX lead_search_docs_organization ON lead_search_docs (organization_id)",
-            "CREATE INDEX lead_search_docs_lead ON lead_search_docs (lead_id)",
-            "CREATE INDEX lead_search_docs_words ON lead_search_docs USING gin (words)",
-            """
-            CREATE FUNCTION closr_contact_search_doc(TEXT, JSONB, JSONB) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $body$
-            SELECT $1 || E'\\n'
-                || COALESCE((SELECT string_agg(e ->> 'email', E'\\n') FROM jsonb_array_elements($2) AS e), '') || E'\\n'
-                || COALESCE((SELECT string_agg((p ->> 'phone') || ' ' || (
-                    SELECT string_agg(substr(replace(p ->> 'phone', '+', ''), k), ' ')
-                    FROM generate_series(\(phoneSuffixStarts.lowerBound), \(phoneSuffixStarts.upperBound)) AS k), E'\\n')
-                FROM jsonb_array_elements($3) AS p), '')
-            $body$
-            """,
-            """
-            CREATE FUNCTION closr_lead_search_on_lead() RETURNS trigger LANGUAGE plpgsql AS $body$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN
-                    INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
-                    VALUES (NEW.id, NEW.id, NEW.organization_id, NEW.name || E'\\n' || NEW.description);
-                ELSE
-                    UPDATE lead_search_docs SET doc = NEW.name || E'\\n' || NEW.description WHERE part_id = NEW.id;
-                END IF;
-                RETURN NULL;
-            END
-            $body$
-            """,
-            """
-            CREATE TRIGGER leads_search AFTER INSERT OR UPDATE OF name, description ON leads
-            FOR EACH ROW EXECUTE FUNCTION closr_lead_search_on_lead()
-            """,
-            """
-            CREATE FUNCTION closr_lead_search_on_contact() RETURNS trigger LANGUAGE plpgsql AS $body$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN
-                    INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
-                    VALUES (NEW.id, NEW.lead_id, NEW.organization_id, closr_contact_search_doc(NEW.name, NEW.emails, NEW.phones));
-                ELSIF TG_OP = 'UPDATE' THEN
-                    UPDATE lead_search_docs SET lead_id = NEW.lead_id, doc = closr_contact_search_doc(NEW.name, NEW.emails, NEW.phones)
-                    WHERE part_id = NEW.id;
-                ELSE
-                    DELETE FROM lead_search_docs WHERE part_id = OLD.id;
-                END IF;
-                RETURN NULL;
-            END
-            $body$
-            """,
-            """
-            CREATE TRIGGER contacts_search AFTER INSERT OR DELETE OR UPDATE OF name, emails, phones, lead_id ON contacts
-            FOR EACH ROW EXECUTE FUNCTION closr_lead_search_on_contact()
-            """,
-            """
-            INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
-            SELECT id, id, organization_id, name || E'\\n' || description FROM leads
-            """,
-            """
-            INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
-            SELECT id, lead_id, organization_id, closr_contact_search_doc(name, emails, phones) FROM contacts
-            """,
-        ]
-    }
+    private static let postgresStatements: [String] = [
+        """
+        CREATE TABLE lead_search_docs (
+            part_id TEXT PRIMARY KEY,
+            lead_id TEXT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+            organization_id TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            words TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, regexp_replace(doc, '[^[:alnum:]]+', ' ', 'g'))) STORED
+        )
+        """,
+        "CREATE INDEX lead_search_docs_organization ON lead_search_docs (organization_id)",
+        "CREATE INDEX lead_search_docs_lead ON lead_search_docs (lead_id)",
+        "CREATE INDEX lead_search_docs_words ON lead_search_docs USING gin (words)",
+        """
+        CREATE FUNCTION closr_contact_search_doc(TEXT, JSONB, JSONB) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $body$
+        SELECT $1 || E'\\n'
+            || COALESCE((SELECT string_agg(e ->> 'email', E'\\n') FROM jsonb_array_elements($2) AS e), '') || E'\\n'
+            || COALESCE((SELECT string_agg((p ->> 'phone') || ' ' || (
+                SELECT string_agg(substr(replace(p ->> 'phone', '+', ''), k), ' ')
+                FROM generate_series(\(phoneSuffixStarts.lowerBound), \(phoneSuffixStarts.upperBound)) AS k), E'\\n')
+            FROM jsonb_array_elements($3) AS p), '')
+        $body$
+        """,
+        """
+        CREATE FUNCTION closr_lead_search_on_lead() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+                VALUES (NEW.id, NEW.id, NEW.organization_id, NEW.name || E'\\n' || NEW.description);
+            ELSE
+                UPDATE lead_search_docs SET doc = NEW.name || E'\\n' || NEW.description WHERE part_id = NEW.id;
+            END IF;
+            RETURN NULL;
+        END
+        $body$
+        """,
+        """
+        CREATE TRIGGER leads_search AFTER INSERT OR UPDATE OF name, description ON leads
+        FOR EACH ROW EXECUTE FUNCTION closr_lead_search_on_lead()
+        """,
+        """
+        CREATE FUNCTION closr_lead_search_on_contact() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+                VALUES (NEW.id, NEW.lead_id, NEW.organization_id, closr_contact_search_doc(NEW.name, NEW.emails, NEW.phones));
+            ELSIF TG_OP = 'UPDATE' THEN
+                UPDATE lead_search_docs SET lead_id = NEW.lead_id, doc = closr_contact_search_doc(NEW.name, NEW.emails, NEW.phones)
+                WHERE part_id = NEW.id;
+            ELSE
+                DELETE FROM lead_search_docs WHERE part_id = OLD.id;
+            END IF;
+            RETURN NULL;
+        END
+        $body$
+        """,
+        """
+        CREATE TRIGGER contacts_search AFTER INSERT OR DELETE OR UPDATE OF name, emails, phones, lead_id ON contacts
+        FOR EACH ROW EXECUTE FUNCTION closr_lead_search_on_contact()
+        """,
+        """
+        INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+        SELECT id, id, organization_id, name || E'\\n' || description FROM leads
+        """,
+        """
+        INSERT INTO lead_search_docs (part_id, lead_id, organization_id, doc)
+        SELECT id, lead_id, organization_id, closr_contact_search_doc(name, emails, phones) FROM contacts
+        """,
+    ]
 }
 
 /// A query word as the index reads it: its runs of letters and digits, lower-cased, the last one a

@@ -26,13 +26,7 @@ enum LeadPageResponse {
         let hasMore = list.skip + page.ids.count < page.total
         return Response(status: .ok, headers: headers, body: ResponseBody { out in
             var writer = JSONWriter(fields: fields, depth: 3, capacity: 64 * 1024)
-            writer.beginObject()
-            _ = writer.key("has_more")
-            writer.bool(hasMore)
-            _ = writer.key("total_results")
-            writer.int(page.total)
-            _ = writer.key("data")
-            writer.beginArray()
+            ListQuery.beginPage(&writer, hasMore: hasMore, total: page.total)
             var batch = first
             var position = firstBatch
             while true {

@@ -33,18 +33,26 @@ struct ListQuery {
     func write(_ items: [some JSONWritable], total: Int, fields: Set<String>?, extra: JSONValue? = nil) -> [UInt8] {
         // Items sit at depth 3: the envelope object, the `data` array, the item.
         var writer = JSONWriter(fields: fields, depth: 3, capacity: 256 + items.count * 2048)
-        writer.beginObject()
-        _ = writer.key("has_more")
-        writer.bool(skip + items.count < total)
-        _ = writer.key("total_results")
-        writer.int(total)
-        _ = writer.key("data")
-        writer.array(items)
+        Self.beginPage(&writer, hasMore: skip + items.count < total, total: total)
+        for item in items { item.write(to: &writer) }
+        writer.endArray()
         for (key, value) in extra?.objectMembers ?? [] where writer.key(key) {
             writer.value(value)
         }
         writer.endObject()
         return writer.bytes
+    }
+
+    /// `{"has_more": …, "total_results": …, "data": [` — the envelope up to its first item, which
+    /// ``write(_:total:fields:extra:)`` and streamed pages (``LeadPageResponse``) both start with.
+    static func beginPage(_ writer: inout JSONWriter, hasMore: Bool, total: Int) {
+        writer.beginObject()
+        _ = writer.key("has_more")
+        writer.bool(hasMore)
+        _ = writer.key("total_results")
+        writer.int(total)
+        _ = writer.key("data")
+        writer.beginArray()
     }
 
     /// `{"has_more", "total_results", "data"}`.

@@ -29,9 +29,6 @@ struct CloseErrorMiddleware: RouterMiddleware {
             return error
         case is NIOTooManyBytesError, is ChunkedBodyTooLarge:
             return .payloadTooLarge(limitBytes: maxBodyBytes)
-        case let error where HTTPProtocolErrorResponder.describe(error) != nil:
-            // The HTTP parser failed inside this request's body (a bad chunk): the body was not read.
-            return .badRequest(HTTPProtocolErrorResponder.describe(error)!)
         case let error as HTTPError:
             switch error.status {
             case .notFound: return .notFound()
@@ -40,6 +37,10 @@ struct CloseErrorMiddleware: RouterMiddleware {
             default: return CloseError(status: Int(error.status.code), message: error.body ?? error.status.reasonPhrase)
             }
         default:
+            if let message = HTTPProtocolErrorResponder.describe(error) {
+                // The HTTP parser failed inside this request's body (a bad chunk): the body was not read.
+                return .badRequest(message)
+            }
             logger.error("Unexpected error: \(String(reflecting: error))", metadata: ["request_id": .string(context.requestID)])
             return .internalError("\(type(of: error))")
         }
