@@ -16,11 +16,14 @@ public struct CoreServices: Sendable {
     public let opportunities = OpportunityService()
     public let customFields = CustomFieldService()
 
-    /// `searchDeadline`: how long one statement of a lead search may run before the request gets a
-    /// 400 saying so (``LeadService``).
-    public init(store: any Store, searchDeadline: Duration = LeadService.defaultSearchDeadline) {
+    /// `searchDeadline`: how long a lead search may run before the request gets a 400 saying so;
+    /// `searchDriverCapacity`: how rare a search's rarest word must be to drive it (``LeadService``).
+    public init(
+        store: any Store, searchDeadline: Duration = LeadService.defaultSearchDeadline,
+        searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity
+    ) {
         self.store = store
-        self.leads = LeadService(searchDeadline: searchDeadline)
+        self.leads = LeadService(searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity)
         self.caches = CoreCaches()
         self.verifier = APIKeyVerifier(store: store, caches: caches)
         self.apiKeys = APIKeyService(verifier: verifier, store: store)

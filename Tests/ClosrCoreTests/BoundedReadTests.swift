@@ -26,14 +26,14 @@ private final class FinishedCount: Sendable {
         let store = try await StoreFactory.open(try TestDatabase.fresh())
         let started = ContinuousClock.now
         await #expect(throws: StatementDeadlineExceeded.self) {
-            try await store.boundedRead(deadline: .milliseconds(200)) { db in
+            try await store.boundedRead(lane: "test", deadline: .milliseconds(200)) { db in
                 _ = try await db.raw(Self.endless(store)).all()
             }
         }
         // Stopped near its deadline, not after minutes (a generous bound: this is not a timing test).
         #expect(ContinuousClock.now - started < .seconds(60))
         // The connection is usable again, with no deadline left behind.
-        let value = try await store.boundedRead(deadline: .seconds(30)) { db in
+        let value = try await store.boundedRead(lane: "test", deadline: .seconds(30)) { db in
             try await db.raw("SELECT 7 AS seven").first()?.decode(column: "seven", as: Int.self)
         }
         #expect(value == 7)
@@ -52,7 +52,7 @@ private final class FinishedCount: Sendable {
         var slow: [Task<Void, Never>] = []
         for _ in 0..<4 {
             slow.append(Task {
-                _ = try? await store.boundedRead(deadline: .seconds(2)) { db in try await db.raw(Self.endless(store)).all() }
+                _ = try? await store.boundedRead(lane: "test", deadline: .seconds(2)) { db in try await db.raw(Self.endless(store)).all() }
                 finished.count.withLock { $0 += 1 }
             })
         }
@@ -65,6 +65,47 @@ private final class FinishedCount: Sendable {
         }
         #expect(finished.count.withLock { $0 } == 0, "the slow reads ended before the others could run")
         for task in slow { await task.value }
+        try await store.close()
+    }
+
+    /// One bounded read at a time per lane (an organization): a second read of the same lane waits for
+    /// the first; a read of another lane does not.
+    @Test func eachLaneRunsOneBoundedReadAtATime() async throws {
+        let store = try await StoreFactory.open(try TestDatabase.fresh())
+        let finished = FinishedCount()
+        let slow = Task {
+            _ = try? await store.boundedRead(lane: "noisy", deadline: .seconds(2)) { db in try await db.raw(Self.endless(store)).all() }
+            finished.count.withLock { $0 += 1 }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let other = try await store.boundedRead(lane: "quiet", deadline: .seconds(30)) { db in
+            try await db.raw("SELECT 7 AS seven").first()?.decode(column: "seven", as: Int.self)
+        }
+        #expect(other == 7)
+        #expect(finished.count.withLock { $0 } == 0, "another lane's read waited for the slow one")
+        let same = try await store.boundedRead(lane: "noisy", deadline: .seconds(30)) { _ in finished.count.withLock { $0 } }
+        #expect(same == 1, "the same lane's second read ran beside its first")
+        await slow.value
+        try await store.close()
+    }
+
+    /// On SQLite the deadline bounds the whole read, not each statement: a statement that starts after
+    /// it has passed is stopped.
+    @Test func onSQLiteTheDeadlineBoundsTheWholeRead() async throws {
+        let store = try await StoreFactory.open(try TestDatabase.fresh())
+        guard store.dialect == .sqlite else { return try await store.close() }
+        // Enough virtual-machine steps for the progress handler to look at the clock.
+        let steps: SQLQueryString = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT count(*) AS total FROM n"
+        let fresh = try await store.boundedRead(lane: "test", deadline: .seconds(30)) { db in
+            try await db.raw(steps).first()?.decode(column: "total", as: Int.self)
+        }
+        #expect(fresh == 100_000)
+        await #expect(throws: StatementDeadlineExceeded.self) {
+            try await store.boundedRead(lane: "test", deadline: .milliseconds(100)) { db in
+                try await Task.sleep(for: .milliseconds(300))
+                _ = try await db.raw(steps).all()
+            }
+        }
         try await store.close()
     }
 }

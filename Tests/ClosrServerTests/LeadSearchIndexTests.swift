@@ -1,3 +1,4 @@
+import ClosrCore
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -62,6 +63,52 @@ import Testing
             #expect(try await LeadQuerySearchTests.found("widget", client, key: key) == ["Open Widget Co"])
             #expect(try await LeadQuerySearchTests.found("secret", client, key: key).isEmpty)
             #expect(try await LeadQuerySearchTests.found("-widget", client, key: rival.secret).isEmpty)
+        }
+    }
+
+    /// A search of several words starts from its rarest word's leads and checks the other words in
+    /// their documents (``LeadSearchDriver``); when no word is rare enough, each word is looked up in the
+    /// index. Both find the same leads: words across a lead's documents, prefixes, phrases, excluded
+    /// words. (A capacity of 0 makes every search take the second way.)
+    @Test func severalWordsFindTheSameLeadsWithOrWithoutADrivingWord() async throws {
+        let leads = [
+            #"{"name": "Acme Rockets", "description": "Launch pads", "contacts": [{"name": "Wile Coyote", "emails": [{"email": "wile@acme.test"}], "phones": [{"phone": "+1 505 555 0100"}]}, {"name": "Road Runner", "emails": [{"email": "beep@acme.test"}]}]}"#,
+            #"{"name": "Acme Anvils", "description": "Heavy things", "contacts": [{"name": "Wile E", "emails": [{"email": "wile@anvils.test"}]}]}"#,
+            #"{"name": "Desert Supply", "contacts": [{"name": "Coyote Jr", "emails": [{"email": "jr@desert.test"}], "phones": [{"phone": "+1 505 555 0199"}]}]}"#,
+            #"{"name": "Fifty% Off", "description": "Sale"}"#,
+            #"{"name": "Fiftyish", "description": "Sale"}"#,
+        ]
+        let expected: [(String, Set<String>)] = [
+            ("acme wile", ["Acme Rockets", "Acme Anvils"]),
+            ("acme coyote", ["Acme Rockets"]),
+            ("acme -coyote", ["Acme Anvils"]),
+            ("acme -coyote -heavy", []),
+            ("wile@acme coyote", ["Acme Rockets"]),
+            ("coyote 0199", ["Desert Supply"]),
+            ("coyote 555 -jr", ["Acme Rockets"]),
+            ("fifty% sale", ["Fifty% Off"]),
+            ("fifty sale", ["Fifty% Off", "Fiftyish"]),
+            ("sale -fifty%", ["Fiftyish"]),
+            ("rock launch pads", ["Acme Rockets"]),
+            ("acme acme ACME", ["Acme Rockets", "Acme Anvils"]),
+            ("acme ...", []),
+            ("acme nowhere", []),
+        ]
+        for capacity in [LeadSearchDriver.defaultCapacity, 0] {
+            let env = try await TestEnvironment.make(searchDriverCapacity: capacity)
+            let key = env.secret
+            try await env.withApp { client in
+                for lead in leads {
+                    #expect(try await client.json(.post, "/api/v1/lead/", key: key, lead).status == .ok)
+                }
+                for (query, names) in expected {
+                    #expect(try await LeadQuerySearchTests.found(query, client, key: key) == names, "\(query), capacity \(capacity)")
+                }
+                // total_results counts the same leads as the page.
+                let page = try await client.json(.get, "/api/v1/lead/?query=acme+wile&_limit=1", key: key).json
+                #expect(page["total_results"] as? Int == 2)
+                #expect(page["has_more"] as? Bool == true)
+            }
         }
     }
 }

@@ -4,12 +4,15 @@ import SQLKit
 
 /// Leads and their nested contacts: create, read, list, partial update, delete, merge (close-api.md §5).
 public struct LeadService: Sendable {
-    /// A search's statements stop after this long (a list with a `query` runs as a bounded read).
+    /// A search stops after this long (a list with a `query` runs as a bounded read).
     public static let defaultSearchDeadline: Duration = .seconds(2)
     let searchDeadline: Duration
+    /// How many documents a search's rarest word may have to drive it (``LeadSearchDriver``).
+    let searchDriverCapacity: Int
 
-    public init(searchDeadline: Duration = defaultSearchDeadline) {
+    public init(searchDeadline: Duration = defaultSearchDeadline, searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity) {
         self.searchDeadline = searchDeadline
+        self.searchDriverCapacity = searchDriverCapacity
     }
 
     /// Creates a lead with its nested contacts in one transaction.
@@ -82,10 +85,13 @@ public struct LeadService: Sendable {
     public func page(query: LeadQuery, skip: Int, limit: Int, in scope: OrgScope) async throws -> LeadPage {
         let (ids, total): ([String], Int)
         if query.clauses.isEmpty {
-            (ids, total) = try await scope.read { db in try await Self.pageIDs(query, skip, limit, db, scope) }
+            (ids, total) = try await scope.read { db in try await Self.pageIDs(query, skip, limit, db, scope, driverCapacity: 0) }
         } else {
             do {
-                (ids, total) = try await scope.boundedRead(deadline: searchDeadline) { db in try await Self.pageIDs(query, skip, limit, db, scope) }
+                let capacity = searchDriverCapacity
+                (ids, total) = try await scope.boundedRead(deadline: searchDeadline) { db in
+                    try await Self.pageIDs(query, skip, limit, db, scope, driverCapacity: capacity)
+                }
             } catch let error as StatementDeadlineExceeded {
                 throw CloseError.badRequest(
                     "This search took longer than \(Self.describe(error.limit)) and was stopped: use longer words or fewer of them, or narrow it with name:, email: or a date"
@@ -101,14 +107,22 @@ public struct LeadService: Sendable {
         return milliseconds >= 1000 && milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(max(milliseconds, 1)) ms"
     }
 
-    private static func pageIDs(_ query: LeadQuery, _ skip: Int, _ limit: Int, _ db: TenantDatabase, _ scope: OrgScope) async throws -> ([String], Int) {
+    private static func pageIDs(
+        _ query: LeadQuery, _ skip: Int, _ limit: Int, _ db: TenantDatabase, _ scope: OrgScope, driverCapacity: Int
+    ) async throws -> ([String], Int) {
         let directory = try await CRMDirectory.load(db)
         // The page's ids come from the list's index alone; only those rows are then read with their
         // children. Skipping deep into a million leads walks index entries, not table rows.
-        var ids = db.select(from: .leads).column(SQLColumn("id", table: "leads"))
-        var count = db.select(from: .leads).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-        ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db)
-        count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db)
+        // A search of several words starts from the leads of its rarest word (``LeadSearchDriver``).
+        let driver = try await LeadSearchDriver.find(for: query, in: db, capacity: driverCapacity)
+        func leads() -> SQLSelectBuilder {
+            guard let driver else { return db.select(from: .leads) }
+            return db.select(from: .leads, idsFrom: driver.candidates(in: db), of: .leadSearchDocs)
+        }
+        var ids = leads().column(SQLColumn("id", table: "leads"))
+        var count = leads().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+        ids = try LeadQuerySQL.apply(query, to: ids, directory: directory, db: db, driver: driver)
+        count = try LeadQuerySQL.apply(query, to: count, directory: directory, db: db, driver: driver)
         var skipping = skip
         if query.clauses.isEmpty, let descending = LeadQuerySQL.creationOrder(query), let cached = db.cached,
            skip >= cached.caches.bookmarks.stride {

@@ -5,7 +5,11 @@ import SQLKit
 /// Compiles a ``LeadQuery`` into conditions on a select over `leads` — the same SQL for SQLite and
 /// PostgreSQL. Values are always bound, never spliced into the text.
 enum LeadQuerySQL {
-    static func apply(_ query: LeadQuery, to select: SQLSelectBuilder, directory: CRMDirectory, db: TenantDatabase) throws -> SQLSelectBuilder {
+    /// `driver`: the search's rarest word (``LeadSearchDriver``), when `select` already starts from its
+    /// candidates; without one every word is looked up in the index.
+    static func apply(
+        _ query: LeadQuery, to select: SQLSelectBuilder, directory: CRMDirectory, db: TenantDatabase, driver: LeadSearchDriver? = nil
+    ) throws -> SQLSelectBuilder {
         var select = select
         for clause in query.clauses {
             switch clause {
@@ -42,21 +46,51 @@ enum LeadQuerySQL {
         // The words in a name or description, or in a contact's name, email address or phone number —
         // the values themselves, never the JSON around them (`office` is a type) — found through the
         // search index (``LeadSearchIndex``): a lead whose documents hold every word and none of the
-        // excluded ones. Each word is one arm of an intersection of lead ids, the excluded ones one lookup.
-        var words: [String] = []
-        var excluded: [String] = []
-        for case .text(let text, let negated) in query.clauses {
-            if negated { excluded.append(text) } else { words.append(text) }
+        // excluded ones.
+        let (words, excluded) = words(of: query)
+        if let driver {
+            // The select starts from the rarest word's leads; each other word, and the excluded ones, are
+            // checked in those leads' documents.
+            for word in words where word != driver.word {
+                select = select.where(db.exists(in: .leadSearchDocs) { documents in
+                    documents.where(SQLColumn("lead_id", table: "lead_search_docs"), .equal, SQLColumn("id", table: "leads"))
+                        .where(LeadSearchDocumentHolds(query: word))
+                })
+            }
+            if !excluded.isEmpty {
+                select = select.where(db.exists(in: .leadSearchDocs, negated: true) { documents in
+                    documents.where(SQLColumn("lead_id", table: "lead_search_docs"), .equal, SQLColumn("id", table: "leads"))
+                        .where { any in excluded.reduce(any) { $0.orWhere(LeadSearchDocumentHolds(query: $1)) } }
+                })
+            }
+            return select
         }
+        // Without a driver, each word is one arm of an intersection of lead ids, the excluded ones one
+        // lookup.
         if !words.isEmpty {
-            let matching = db.intersection(selecting: "lead_id", from: .leadSearchDocs, words.map { LeadSearchContains($0) })
+            let matching = db.intersection(selecting: "lead_id", from: .leadSearchDocs, words.map { LeadSearchContains(queries: [$0]) })
             select = select.where(SQLColumn("id", table: "leads"), .in, matching)
         }
         if !excluded.isEmpty {
-            let matching = db.subquery(selecting: "lead_id", from: .leadSearchDocs) { $0.where(LeadSearchContains(anyOf: excluded)) }
+            let matching = db.subquery(selecting: "lead_id", from: .leadSearchDocs) { $0.where(LeadSearchContains(queries: excluded)) }
             select = select.where(SQLColumn("id", table: "leads"), .notIn, matching)
         }
         return select
+    }
+
+    /// The query's words and its excluded words, each once, as the index reads them.
+    static func words(of query: LeadQuery) -> (words: [LeadSearchQuery], excluded: [LeadSearchQuery]) {
+        var words: [LeadSearchQuery] = []
+        var excluded: [LeadSearchQuery] = []
+        for case .text(let text, let negated) in query.clauses {
+            let word = LeadSearchQuery(text)
+            if negated {
+                if !excluded.contains(word) { excluded.append(word) }
+            } else if !words.contains(word) {
+                words.append(word)
+            }
+        }
+        return (words, excluded)
     }
 
     /// Orders by the query's `sort:` clauses, newest first by default, with the id as tie-breaker so

@@ -194,24 +194,35 @@ enum LeadSearchIndex {
 /// A query word as the index reads it: its runs of letters and digits, lower-cased, the last one a
 /// prefix unless the word ends in something else (`acm` → `acm*`; `fifty%` → `fifty`;
 /// `first_last@x.com` → the phrase `first last x com*`).
-struct LeadSearchQuery: Equatable {
+struct LeadSearchQuery: Hashable, Sendable {
     let tokens: [String]
     let prefix: Bool
 
     init(_ word: String) {
-        var tokens: [String] = []
+        tokens = Self.words(of: word)
+        prefix = word.last.map { $0.isLetter || $0.isNumber } ?? false
+    }
+
+    private init(tokens: [String], prefix: Bool) {
+        self.tokens = tokens
+        self.prefix = prefix
+    }
+
+    /// A text's runs of letters and digits, lower-cased: the words of a query, and of a document when
+    /// ``LeadSearchDocumentHolds`` reads one row without the index.
+    static func words(of text: some StringProtocol) -> [String] {
+        var words: [String] = []
         var current = ""
-        for character in word.lowercased() {
+        for character in text.lowercased() {
             if character.isLetter || character.isNumber {
                 current.append(character)
             } else if !current.isEmpty {
-                tokens.append(current)
+                words.append(current)
                 current = ""
             }
         }
-        if !current.isEmpty { tokens.append(current) }
-        self.tokens = tokens
-        prefix = word.last.map { $0.isLetter || $0.isNumber } ?? false
+        if !current.isEmpty { words.append(current) }
+        return words
     }
 
     /// An FTS5 phrase: `"first last x com" *`.
@@ -223,6 +234,37 @@ struct LeadSearchQuery: Equatable {
             "'" + token + "'" + (prefix && index == tokens.count - 1 ? ":*" : "")
         }.joined(separator: " <-> ")
     }
+
+    /// The word as ``LeadSearchDocumentHolds`` binds it for SQLite's `closr_search_holds`:
+    /// `first last x com*`.
+    var pattern: String { tokens.joined(separator: " ") + (prefix ? "*" : "") }
+
+    init(pattern: String) {
+        let prefix = pattern.hasSuffix("*")
+        self.init(tokens: pattern.dropLast(prefix ? 1 : 0).split(separator: " ").map(String.init), prefix: prefix)
+    }
+
+    /// Whether a document with these words holds the query word: its tokens one after another, the last
+    /// one as a prefix when the word is one — what the index answers, for one document.
+    func isHeld(by words: [String]) -> Bool {
+        guard !tokens.isEmpty, words.count >= tokens.count else { return false }
+        let last = tokens.count - 1
+        for start in 0...(words.count - tokens.count) {
+            var held = true
+            for index in 0..<last where words[start + index] != tokens[index] {
+                held = false
+                break
+            }
+            guard held else { continue }
+            let word = words[start + last]
+            if prefix ? word.hasPrefix(tokens[last]) : word == tokens[last] { return true }
+        }
+        return false
+    }
+
+    /// How specific the word looks before the index is asked (``LeadSearchDriver``): longer runs match
+    /// fewer documents, and a whole word fewer than the same letters as a prefix.
+    var specificity: Int { tokens.reduce(0) { $0 + $1.count } * 2 + (prefix ? 0 : 1) }
 }
 
 /// Whether a search document holds a query word (``LeadSearchQuery``) — or, with ``init(anyOf:)``, any
@@ -234,8 +276,8 @@ struct LeadSearchQuery: Equatable {
 struct LeadSearchContains: SQLExpression {
     let queries: [LeadSearchQuery]
 
-    init(_ word: String) { queries = [LeadSearchQuery(word)].filter { !$0.tokens.isEmpty } }
-    init(anyOf words: [String]) { queries = words.map(LeadSearchQuery.init).filter { !$0.tokens.isEmpty } }
+    /// Words without a letter or digit are left out (so one alone matches nothing).
+    init(queries: [LeadSearchQuery]) { self.queries = queries.filter { !$0.tokens.isEmpty } }
 
     func serialize(to serializer: inout SQLSerializer) {
         guard !queries.isEmpty else { return serializer.write("1 = 0") }
@@ -248,5 +290,37 @@ struct LeadSearchContains: SQLExpression {
             serializer.write(bind: queries.map(\.fts5).joined(separator: " OR "))
             serializer.write(")")
         }
+    }
+}
+
+/// Whether one row of `lead_search_docs` holds a query word, read from that row alone rather than
+/// through the index: for a search whose candidates one rare word has already chosen
+/// (``LeadSearchDriver``), checking a few hundred documents is cheaper than asking the index for
+/// every document that holds a common word (FTS5 merges every entry of a prefix before answering).
+///
+/// SQLite: `closr_search_holds(doc, pattern)`, a function each connection registers
+/// (``SQLiteConnection``), which tokenizes as ``LeadSearchQuery/words(of:)``; PostgreSQL: the row's
+/// `tsvector` against the word's `tsquery`, without the index.
+struct LeadSearchDocumentHolds: SQLExpression {
+    static let sqliteFunction = "closr_search_holds"
+
+    let query: LeadSearchQuery
+
+    func serialize(to serializer: inout SQLSerializer) {
+        guard !query.tokens.isEmpty else { return serializer.write("1 = 0") }
+        if DialectSQL.isPostgres(serializer) {
+            serializer.write("lead_search_docs.words @@ to_tsquery('simple'::regconfig, ")
+            serializer.write(bind: query.tsquery)
+            serializer.write(")")
+        } else {
+            serializer.write("\(Self.sqliteFunction)(lead_search_docs.doc, ")
+            serializer.write(bind: query.pattern)
+            serializer.write(")")
+        }
+    }
+
+    /// The SQLite function's body: 1 when `doc` holds the word `pattern` spells.
+    static func holds(doc: String, pattern: String) -> Bool {
+        LeadSearchQuery(pattern: pattern).isHeld(by: LeadSearchQuery.words(of: doc))
     }
 }

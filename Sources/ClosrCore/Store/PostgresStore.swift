@@ -20,6 +20,7 @@ final class PostgresStore: Store {
     private let versionReads: FreshReadCoalescer<StoreVersions>
     /// Bounded reads (searches) hold at most half the pool's 16 connections at once.
     private let boundedReads = AsyncPermits(8)
+    private let lanes = BoundedReadLanes()
     let dialect = StoreDialect.postgresql
 
     private init(client: PostgresClient) {
@@ -128,24 +129,27 @@ final class PostgresStore: Store {
     }
 
     /// In a read-only transaction whose `statement_timeout` (set `LOCAL`, so it ends with the
-    /// transaction whatever happens) is the deadline; at most half the pool's connections at once.
-    func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// transaction whatever happens) is the deadline; at most half the pool's connections at once, and
+    /// one per lane.
+    func boundedRead<T: Sendable>(lane: String, deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let milliseconds = max(1, Int(deadline.components.seconds) * 1000 + Int(deadline.components.attoseconds / 1_000_000_000_000_000))
-        return try await boundedReads.withPermit {
-            try await self.client.withConnection { connection in
-                let sql = PostgresSQLDatabase(connection, preparing: true)
-                try await sql.raw("BEGIN READ ONLY").run()
-                do {
-                    try await sql.raw("SET LOCAL statement_timeout = \(unsafeRaw: String(milliseconds))").run()
-                    let result = try await body(sql)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "57014" {
-                        throw StatementDeadlineExceeded(limit: deadline)
+        return try await lanes.withLane(lane) {
+            try await self.boundedReads.withPermit {
+                try await self.client.withConnection { connection in
+                    let sql = PostgresSQLDatabase(connection, preparing: true)
+                    try await sql.raw("BEGIN READ ONLY").run()
+                    do {
+                        try await sql.raw("SET LOCAL statement_timeout = \(unsafeRaw: String(milliseconds))").run()
+                        let result = try await body(sql)
+                        try await sql.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await sql.raw("ROLLBACK").run()
+                        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "57014" {
+                            throw StatementDeadlineExceeded(limit: deadline)
+                        }
+                        throw error
                     }
-                    throw error
                 }
             }
         }

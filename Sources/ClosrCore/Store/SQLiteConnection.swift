@@ -1,5 +1,6 @@
 import struct GRDB.Configuration
 import class GRDB.Database
+import class GRDB.DatabaseFunction
 import class GRDB.DatabaseQueue
 import struct GRDB.DatabaseValue
 import class GRDB.Row
@@ -48,6 +49,7 @@ final class SQLiteConnection: Sendable {
         configuration.allowsUnsafeTransactions = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: searchHolds)
             if interruptible {
                 sqlite3_progress_handler(db.sqliteConnection, 1000, { context in
                     Unmanaged<StatementDeadline>.fromOpaque(context!).takeUnretainedValue().hasPassed ? 1 : 0
@@ -59,17 +61,23 @@ final class SQLiteConnection: Sendable {
         return connection
     }
 
+    /// ``LeadSearchDocumentHolds``'s function, on every connection (a search's statements may run on any).
+    private static let searchHolds = DatabaseFunction(LeadSearchDocumentHolds.sqliteFunction, argumentCount: 2, pure: true) { values in
+        guard let doc = String.fromDatabaseValue(values[0]), let pattern = String.fromDatabaseValue(values[1]) else { return false }
+        return LeadSearchDocumentHolds.holds(doc: doc, pattern: pattern)
+    }
+
     /// Runs one statement with its bound values and returns every row it produced. With a `deadline`
-    /// (on an interruptible connection) a statement still running after it throws
+    /// (on an interruptible connection) a statement still running when it passes throws
     /// ``StatementDeadlineExceeded``.
-    func run(sql: String, binds: [DatabaseValue], deadline limit: Duration? = nil) throws -> [SQLiteRow] {
-        guard let limit else { return try run(sql: sql, binds: binds) }
-        deadline.start(limit)
+    func run(sql: String, binds: [DatabaseValue], deadline read: ReadDeadline? = nil) throws -> [SQLiteRow] {
+        guard let read else { return try run(sql: sql, binds: binds) }
+        deadline.start(read)
         defer { deadline.clear() }
         do {
             return try run(sql: sql, binds: binds)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-            throw StatementDeadlineExceeded(limit: limit)
+            throw StatementDeadlineExceeded(limit: read.limit)
         }
     }
 
@@ -92,16 +100,29 @@ final class SQLiteConnection: Sendable {
     }
 }
 
+/// When a bounded read must stop: the limit it was given (for the error) and the instant, in the
+/// monotonic clock's nanoseconds, at which it runs out — one instant for all of the read's statements,
+/// so a read of several statements is bounded as a whole.
+struct ReadDeadline: Sendable {
+    let limit: Duration
+    let end: UInt64
+
+    init(limit: Duration) {
+        self.limit = limit
+        let (seconds, attoseconds) = limit.components
+        let span = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        end = DispatchTime.now().uptimeNanoseconds + max(1, span)
+    }
+}
+
 /// The instant, in the monotonic clock's nanoseconds, at which a connection's statement must stop;
 /// zero when none is running under a deadline. Written by the thread that runs the statement, read by
 /// SQLite's progress handler on that same thread.
 final class StatementDeadline: Sendable {
     private let nanoseconds = Atomic<UInt64>(0)
 
-    func start(_ limit: Duration) {
-        let (seconds, attoseconds) = limit.components
-        let span = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-        nanoseconds.store(DispatchTime.now().uptimeNanoseconds + max(1, span), ordering: .relaxed)
+    func start(_ read: ReadDeadline) {
+        nanoseconds.store(max(1, read.end), ordering: .relaxed)
     }
 
     func clear() { nanoseconds.store(0, ordering: .relaxed) }

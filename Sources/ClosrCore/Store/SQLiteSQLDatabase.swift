@@ -13,7 +13,7 @@ struct SQLiteSQLDatabase: SQLDatabase {
     enum Connections: Sendable {
         case writer(SQLiteConnection)
         case readers(SQLiteReaders)
-        case bounded(SQLiteReaders, threads: NIOThreadPool, deadline: Duration)
+        case bounded(SQLiteReaders, threads: NIOThreadPool, deadline: ReadDeadline)
     }
 
     let connections: Connections
@@ -42,7 +42,8 @@ struct SQLiteSQLDatabase: SQLDatabase {
         }
         let (sql, binds) = try serialize(query)
         let rows = try await threads.runIfActive {
-            try readers.withReader { try $0.run(sql: sql, binds: binds, deadline: deadline) }
+            BoundedReadThreads.yieldToRequests()
+            return try readers.withReader { try $0.run(sql: sql, binds: binds, deadline: deadline) }
         }
         for row in rows { onRow(row) }
     }

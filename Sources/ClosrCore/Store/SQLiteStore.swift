@@ -6,10 +6,12 @@ import NIOPosix
 import SQLKit
 import Synchronization
 
-/// The connections and threads of bounded reads: two interruptible readers, one thread each.
+/// The connections and threads of bounded reads: two interruptible readers, one thread each, and one
+/// lane per organization (``BoundedReadLanes``).
 private final class BoundedReading: Sendable {
     let readers: SQLiteReaders
     let threads: NIOThreadPool
+    let lanes = BoundedReadLanes()
 
     init(path: String) throws {
         readers = SQLiteReaders(try (0..<2).map { _ in try SQLiteConnection.open(path: path, readOnly: true, interruptible: true) })
@@ -78,7 +80,7 @@ final class SQLiteStore: Store {
         try await body(readSQL)
     }
 
-    func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func boundedRead<T: Sendable>(lane: String, deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let path = self.path
         let reading = try bounded.withLock { current in
             if let current { return current }
@@ -86,9 +88,16 @@ final class SQLiteStore: Store {
             current = made
             return made
         }
-        return try await body(SQLiteSQLDatabase(
-            connections: .bounded(reading.readers, threads: reading.threads, deadline: deadline), logger: logger, eventLoop: eventLoop
-        ))
+        let logger = self.logger
+        let eventLoop = self.eventLoop
+        return try await reading.lanes.withLane(lane) {
+            // The deadline starts once the lane is this read's: waiting behind the organization's own
+            // earlier searches does not count against it.
+            try await body(SQLiteSQLDatabase(
+                connections: .bounded(reading.readers, threads: reading.threads, deadline: ReadDeadline(limit: deadline)),
+                logger: logger, eventLoop: eventLoop
+            ))
+        }
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

@@ -14,10 +14,11 @@ public protocol Store: Sendable {
     /// Runs `body` on a connection for reading (it may see data committed by other connections).
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` for a read that may be slow (a search): where it cannot hold up other requests'
-    /// reads — its own threads and connections on SQLite, a bounded share of the pool on PostgreSQL —
-    /// and with each statement stopped once it has run for `deadline` (SQLite's progress handler,
-    /// PostgreSQL's `statement_timeout`), which throws ``StatementDeadlineExceeded``.
-    func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// reads — its own threads and connections on SQLite, a bounded share of the pool on PostgreSQL —,
+    /// one at a time per `lane` (an organization: ``BoundedReadLanes``), and stopped once it has run for
+    /// `deadline` (SQLite: the whole read, by its progress handler; PostgreSQL: each statement, by
+    /// `statement_timeout`), which throws ``StatementDeadlineExceeded``.
+    func boundedRead<T: Sendable>(lane: String, deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws. The versions
     /// of what its statements changed move when it commits, before this returns.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
@@ -38,7 +39,7 @@ public protocol Store: Sendable {
     func close() async throws
 }
 
-/// A statement of a ``Store/boundedRead(deadline:_:)`` ran past its deadline and was stopped.
+/// A ``Store/boundedRead(lane:deadline:_:)`` ran past its deadline and was stopped.
 public struct StatementDeadlineExceeded: Error, Sendable {
     public let limit: Duration
 }

@@ -44,11 +44,11 @@ public struct OrgScope: Sendable {
 
     /// Runs `body` with read access to this organization's rows for a read that may be slow (a search):
     /// away from other requests' reads, each statement stopped at `deadline`
-    /// (``Store/boundedRead(deadline:_:)``).
+    /// (``Store/boundedRead(lane:deadline:_:)``), one at a time for this organization.
     public func boundedRead<T: Sendable>(deadline: Duration, _ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
         let organizationID = self.organizationID
         let cached = try await cachedReads(countsFromCache: true)
-        return try await store.boundedRead(deadline: deadline) { sql in
+        return try await store.boundedRead(lane: organizationID, deadline: deadline) { sql in
             try await body(TenantDatabase(organizationID: organizationID, sql: sql, cached: cached))
         }
     }

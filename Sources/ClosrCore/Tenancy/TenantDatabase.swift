@@ -27,12 +27,20 @@ public struct TenantDatabase: Sendable {
         builderDatabase(table.rawValue).select().from(table.rawValue)
     }
 
+    /// `SELECT … FROM source WHERE table.organization_id = ? AND (…)`, for a `source` that joins
+    /// `table` to something unscoped that drives the reading (a full-text index).
+    func select(from table: TenantTable, source: any SQLExpression) -> SQLSelectBuilder {
+        builderDatabase(table.rawValue).select().from(source)
+    }
+
     /// `SELECT … FROM (ids) AS page JOIN table ON table.id = page.id WHERE table.organization_id = ?`:
-    /// the rows a subquery of ids chose (a page), read id by id after the subquery has walked only its
-    /// index. SQLite is told to keep `page` outside (``OuterLoopFirstJoin``): left to itself it walked
-    /// the table's list index to save sorting a hundred rows, as it did for `WHERE id IN (…)`.
-    func select(from table: TenantTable, idsFrom ids: SQLSelectBuilder) -> SQLSelectBuilder {
-        let idsCondition = TenantCondition(table: table.rawValue, organizationID: organizationID)
+    /// the rows a subquery of ids chose, read id by id after the subquery has found them. SQLite is told
+    /// to keep `page` outside (``OuterLoopFirstJoin``): its statistics, sampled, take one organization
+    /// for a thousand rows, and left to itself it walked the organization's whole list index to test
+    /// each row against the few ids. `ids` selects `id` from `idsTable` (by default `table`) and is
+    /// scoped to this organization there.
+    func select(from table: TenantTable, idsFrom ids: SQLSelectBuilder, of idsTable: TenantTable? = nil) -> SQLSelectBuilder {
+        let idsCondition = TenantCondition(table: (idsTable ?? table).rawValue, organizationID: organizationID)
         return builderDatabase(table.rawValue).select()
             .from(SQLAlias(SQLGroupExpression(idsCondition.scoped(ids.select)), as: SQLIdentifier("page")))
             .join(SQLIdentifier(table.rawValue), method: OuterLoopFirstJoin(), on: SQLColumn("id", table: table.rawValue), .equal, SQLColumn("id", table: "page"))
@@ -87,12 +95,33 @@ public struct TenantDatabase: Sendable {
         return SQLIntersection(arms: arms)
     }
 
+    /// `EXISTS (SELECT 1 FROM table WHERE organization_id = ? AND (…))` (or `NOT EXISTS`), for
+    /// conditions on rows of another table that belong to the row at hand.
+    func exists(in table: TenantTable, negated: Bool = false, _ build: (SQLSubqueryBuilder) -> SQLSubqueryBuilder) -> any SQLExpression {
+        let builder = SQLSubqueryBuilder()
+        _ = builder.column(SQLLiteral.numeric("1")).from(table.rawValue)
+        _ = build(builder)
+        return SQLExists(select: TenantCondition(table: table.rawValue, organizationID: organizationID).scoped(builder.select), negated: negated)
+    }
+
     /// `(SELECT column FROM table WHERE organization_id = ? AND (…))`, for `IN` conditions across tables.
     func subquery(selecting column: String, from table: TenantTable, _ build: (SQLSubqueryBuilder) -> SQLSubqueryBuilder) -> any SQLExpression {
         let builder = SQLSubqueryBuilder()
         _ = builder.column(column).from(table.rawValue)
         _ = build(builder)
         return SQLSubquery(TenantCondition(table: table.rawValue, organizationID: organizationID).scoped(builder.select))
+    }
+}
+
+/// `EXISTS (select)` or `NOT EXISTS (select)`.
+private struct SQLExists: SQLExpression {
+    let select: SQLSelect
+    let negated: Bool
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(negated ? "NOT EXISTS (" : "EXISTS (")
+        select.serialize(to: &serializer)
+        serializer.write(")")
     }
 }
 

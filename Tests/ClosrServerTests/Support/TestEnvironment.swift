@@ -21,7 +21,8 @@ struct TestEnvironment {
     let config: AppConfig
 
     static func make(
-        trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil, searchDeadline: Duration = LeadService.defaultSearchDeadline
+        trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil, searchDeadline: Duration = LeadService.defaultSearchDeadline,
+        searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity
     ) async throws -> TestEnvironment {
         let database = try TestDatabase.fresh()
         let store = try await StoreFactory.open(database)
@@ -32,7 +33,7 @@ struct TestEnvironment {
         var logger = Logger(label: "closr-test") { label in CapturingLogHandler(label: label, logs: logs) }
         logger.logLevel = .trace
         let config = AppConfig(trustedProxies: trustedProxies, rateLimit: rateLimit, logger: logger)
-        return TestEnvironment(database: database, services: CoreServices(store: store, searchDeadline: searchDeadline), bootstrapKey: created, logs: logs, config: config)
+        return TestEnvironment(database: database, services: CoreServices(store: store, searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity), bootstrapKey: created, logs: logs, config: config)
     }
 
     var secret: String { bootstrapKey.secret }
