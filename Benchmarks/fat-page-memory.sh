@@ -43,10 +43,13 @@ SAMPLER=$!
 AUTH="Authorization: Basic $(printf '%s:' "$KEY" | base64 -w0)"
 SIZE=$(curl -fs -H "$AUTH" "$BASE/lead/?_limit=$LEADS" | wc -c)
 started=$(date +%s.%N)
+READER_PIDS=()
 for _ in $(seq 1 "$READERS"); do
     ( for _ in $(seq 1 "$ROUNDS"); do curl -fs -H "$AUTH" "$BASE/lead/?_limit=$LEADS" -o /dev/null; done ) &
+    READER_PIDS+=($!)
 done
-wait $(jobs -p | grep -v "^$SAMPLER$") 2>/dev/null || true
+# The readers only: a bare `wait` would also wait for the sampler, which runs as long as the server.
+wait "${READER_PIDS[@]}" || true
 elapsed=$(echo "$(date +%s.%N) - $started" | bc)
 sleep 1
 kill $SAMPLER 2>/dev/null || true
