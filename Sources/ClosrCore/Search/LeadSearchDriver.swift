@@ -73,9 +73,7 @@ struct LeadSearchIndexScan: SQLExpression {
 
     func serialize(to serializer: inout SQLSerializer) {
         if DialectSQL.isPostgres(serializer) {
-            serializer.write("lead_search_docs.words @@ to_tsquery('simple'::regconfig, ")
-            serializer.write(bind: query.tsquery)
-            serializer.write(")")
+            LeadSearchWordsMatch(tsquery: query.tsquery).serialize(to: &serializer)
         } else {
             serializer.write("lead_search MATCH ")
             serializer.write(bind: query.fts5)

@@ -282,9 +282,7 @@ struct LeadSearchContains: SQLExpression {
     func serialize(to serializer: inout SQLSerializer) {
         guard !queries.isEmpty else { return serializer.write("1 = 0") }
         if DialectSQL.isPostgres(serializer) {
-            serializer.write("lead_search_docs.words @@ to_tsquery('simple'::regconfig, ")
-            serializer.write(bind: queries.map { "(" + $0.tsquery + ")" }.joined(separator: " | "))
-            serializer.write(")")
+            LeadSearchWordsMatch(tsquery: queries.map { "(" + $0.tsquery + ")" }.joined(separator: " | ")).serialize(to: &serializer)
         } else {
             serializer.write("lead_search_docs.doc_id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ")
             serializer.write(bind: queries.map(\.fts5).joined(separator: " OR "))
@@ -309,9 +307,7 @@ struct LeadSearchDocumentHolds: SQLExpression {
     func serialize(to serializer: inout SQLSerializer) {
         guard !query.tokens.isEmpty else { return serializer.write("1 = 0") }
         if DialectSQL.isPostgres(serializer) {
-            serializer.write("lead_search_docs.words @@ to_tsquery('simple'::regconfig, ")
-            serializer.write(bind: query.tsquery)
-            serializer.write(")")
+            LeadSearchWordsMatch(tsquery: query.tsquery).serialize(to: &serializer)
         } else {
             serializer.write("\(Self.sqliteFunction)(lead_search_docs.doc, ")
             serializer.write(bind: query.pattern)
@@ -322,5 +318,17 @@ struct LeadSearchDocumentHolds: SQLExpression {
     /// The SQLite function's body: 1 when `doc` holds the word `pattern` spells.
     static func holds(doc: String, pattern: String) -> Bool {
         LeadSearchQuery(pattern: pattern).isHeld(by: LeadSearchQuery.words(of: doc))
+    }
+}
+
+/// PostgreSQL's test of a document's words: `lead_search_docs.words @@ to_tsquery('simple', ?)`, the
+/// query bound.
+struct LeadSearchWordsMatch: SQLExpression {
+    let tsquery: String
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write("lead_search_docs.words @@ to_tsquery('simple'::regconfig, ")
+        serializer.write(bind: tsquery)
+        serializer.write(")")
     }
 }
