@@ -38,6 +38,15 @@ private final class FinishedCount: Sendable {
         }
         #expect(value == 7)
         if store.dialect == .postgresql {
+            // A search is planned for its words (a generic plan walked every lead), and only there.
+            let mode = try await store.boundedRead(lane: "test", deadline: .seconds(30)) { db in
+                try await db.raw("SHOW plan_cache_mode").first()?.decode(column: "plan_cache_mode", as: String.self)
+            }
+            #expect(mode == "force_custom_plan")
+            let poolMode = try await store.read { db in
+                try await db.raw("SHOW plan_cache_mode").first()?.decode(column: "plan_cache_mode", as: String.self)
+            }
+            #expect(poolMode == "force_generic_plan")
             let timeout = try await store.read { db in
                 try await db.raw("SHOW statement_timeout").first()?.decode(column: "statement_timeout", as: String.self)
             }

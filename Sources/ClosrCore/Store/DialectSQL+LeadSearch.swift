@@ -298,7 +298,7 @@ struct LeadSearchContains: SQLExpression {
 ///
 /// SQLite: `closr_search_holds(doc, pattern)`, a function each connection registers
 /// (``SQLiteConnection``), which tokenizes as ``LeadSearchQuery/words(of:)``; PostgreSQL: the row's
-/// `tsvector` against the word's `tsquery`, without the index.
+/// `tsvector` against the word's `tsquery` through `ts_match_vq`, which keeps the planner off the index.
 struct LeadSearchDocumentHolds: SQLExpression {
     static let sqliteFunction = "closr_search_holds"
 
@@ -307,7 +307,12 @@ struct LeadSearchDocumentHolds: SQLExpression {
     func serialize(to serializer: inout SQLSerializer) {
         guard !query.tokens.isEmpty else { return serializer.write("1 = 0") }
         if DialectSQL.isPostgres(serializer) {
-            LeadSearchWordsMatch(tsquery: query.tsquery).serialize(to: &serializer)
+            // The `@@` operator's function, which the planner does not match to the GIN index: with
+            // `@@` it turned a check of a word like `512345-0` (whose `0:*` reads every entry starting
+            // with 0) into an index scan over the organization, 170 ms instead of 0.4 ms.
+            serializer.write("ts_match_vq(lead_search_docs.words, to_tsquery('simple'::regconfig, ")
+            serializer.write(bind: query.tsquery)
+            serializer.write("))")
         } else {
             serializer.write("\(Self.sqliteFunction)(lead_search_docs.doc, ")
             serializer.write(bind: query.pattern)
