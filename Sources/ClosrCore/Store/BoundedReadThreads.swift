@@ -12,8 +12,10 @@ import Glibc
 /// 0.9 ms, within the noise of this machine's quiet runs, under `SCHED_IDLE` (measured by hand at a
 /// million leads, as `Benchmarks/search-load.sh` does). So these threads run under Linux's
 /// `SCHED_IDLE` policy, set per thread: the scheduler runs them when a core has nothing else to do,
-/// which on a server not at full load is nearly all the time. The price, on a server whose cores are
-/// saturated by other requests, is that a long search gets little time and meets its deadline sooner.
+/// which on a server not at full load is nearly all the time. The price: while anything else keeps every
+/// core busy — other requests, or another program on the machine (seen during a build on both cores:
+/// a one-word search that takes 20 ms took 0.8 s, and a long one overshot its 2 s deadline to 5 s,
+/// since a thread that does not run cannot notice its deadline) — searches get little time.
 enum BoundedReadThreads {
     /// Linux's `SCHED_IDLE` (`<sched.h>` defines it only under `_GNU_SOURCE`, which Swift's Glibc
     /// module does not set).
