@@ -51,18 +51,14 @@ enum LeadQuerySQL {
         if let driver {
             // The select starts from the rarest word's leads; each other word, and the excluded ones, are
             // checked in those leads' documents.
-            for word in words where word != driver.word {
-                select = select.where(db.exists(in: .leadSearchDocs) { documents in
+            func documents(holding words: [LeadSearchQuery], negated: Bool = false) -> any SQLExpression {
+                db.exists(in: .leadSearchDocs, negated: negated) { documents in
                     documents.where(SQLColumn("lead_id", table: "lead_search_docs"), .equal, SQLColumn("id", table: "leads"))
-                        .where(LeadSearchDocumentHolds(query: word))
-                })
+                        .where { any in words.reduce(any) { $0.orWhere(LeadSearchDocumentHolds(query: $1)) } }
+                }
             }
-            if !excluded.isEmpty {
-                select = select.where(db.exists(in: .leadSearchDocs, negated: true) { documents in
-                    documents.where(SQLColumn("lead_id", table: "lead_search_docs"), .equal, SQLColumn("id", table: "leads"))
-                        .where { any in excluded.reduce(any) { $0.orWhere(LeadSearchDocumentHolds(query: $1)) } }
-                })
-            }
+            for word in words where word != driver.word { select = select.where(documents(holding: [word])) }
+            if !excluded.isEmpty { select = select.where(documents(holding: excluded, negated: true)) }
             return select
         }
         // Without a driver, each word is one arm of an intersection of lead ids, the excluded ones one

@@ -129,8 +129,8 @@ final class PostgresStore: Store {
     }
 
     /// In a read-only transaction whose `statement_timeout` (set `LOCAL`, so it ends with the
-    /// transaction whatever happens) is the deadline, with custom plans; at most half the pool's connections at once, and
-    /// one per lane.
+    /// transaction whatever happens) is the deadline, with custom plans; at most half the pool's
+    /// connections at once, and one per lane.
     func boundedRead<T: Sendable>(lane: String, deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let milliseconds = max(1, Int(deadline.components.seconds) * 1000 + Int(deadline.components.attoseconds / 1_000_000_000_000_000))
         return try await lanes.withLane(lane) {
@@ -144,7 +144,7 @@ final class PostgresStore: Store {
                         // best plan depends on its words — a generic one walked a million leads in date
                         // order testing each (6 s) where the plan for the word read two rows (0.5 ms).
                         try await sql.raw("""
-                            SELECT set_config('statement_timeout', \(unsafeRaw: "'\(milliseconds)'"), true),
+                            SELECT set_config('statement_timeout', \(bind: String(milliseconds)), true),
                                 set_config('plan_cache_mode', 'force_custom_plan', true)
                             """).run()
                         let result = try await body(sql)

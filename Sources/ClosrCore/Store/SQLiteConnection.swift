@@ -122,7 +122,7 @@ final class StatementDeadline: Sendable {
     private let nanoseconds = Atomic<UInt64>(0)
 
     func start(_ read: ReadDeadline) {
-        nanoseconds.store(max(1, read.end), ordering: .relaxed)
+        nanoseconds.store(read.end, ordering: .relaxed)
     }
 
     func clear() { nanoseconds.store(0, ordering: .relaxed) }

@@ -32,8 +32,10 @@ public protocol Store: Sendable {
     /// Refreshes the statistics the query planner chooses plans by. SQLite keeps none unless asked, and
     /// without them it takes `organization_id = ?` for a narrow filter: a search then walked a million
     /// leads in date order instead of starting from the few the index matched. SQLite's `ANALYZE` with
-    /// `analysis_limit` works on a sample, so it is cheap enough at start and every hour. PostgreSQL's
-    /// autovacuum analyses by itself.
+    /// `analysis_limit` works on a sample (about a second at a million leads); the statistics live in the
+    /// file, so a server runs it once it has started and then every hour (`StoreMaintenanceService`),
+    /// and opening a store — as every CLI command does — does not. PostgreSQL's autovacuum analyses by
+    /// itself.
     func optimize() async throws
     /// Closes every connection; the store is unusable afterwards.
     func close() async throws
@@ -85,11 +87,10 @@ public enum StoreFactory {
         return migrate ? try await migrated(store) : store
     }
 
-    /// The store brought to the newest schema, with fresh planner statistics; closed if that fails.
+    /// The store brought to the newest schema; closed if that fails.
     private static func migrated(_ store: any Store) async throws -> any Store {
         do {
             try await Migrator(store: store).migrate()
-            try await store.optimize()
             return store
         } catch {
             try? await store.close()

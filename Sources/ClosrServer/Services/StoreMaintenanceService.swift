@@ -2,8 +2,9 @@ import ClosrCore
 import Logging
 import ServiceLifecycle
 
-/// Refreshes the database's query-planner statistics every hour (``Store/optimize()``), so plans keep
-/// up with an organization's growth between restarts (the store also does it when it opens).
+/// Refreshes the database's query-planner statistics (``Store/optimize()``) once the server has
+/// started — in the background, so the port opens without waiting for it — and then every hour, so
+/// plans keep up with an organization's growth.
 struct StoreMaintenanceService: Service {
     let store: any Store
     let logger: Logger
@@ -12,12 +13,12 @@ struct StoreMaintenanceService: Service {
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await Task.sleep(for: interval)
                 do {
                     try await store.optimize()
                 } catch {
                     logger.warning("Could not refresh the database's statistics: \(error)")
                 }
+                try await Task.sleep(for: interval)
             }
         }
     }
