@@ -148,3 +148,64 @@ def test_custom_fields_as_the_closeio_readme_uses_them(api):
         api.put("lead/" + lead["id"], {"custom." + field["id"]: "Furniture"})
     assert "custom." + field["id"] in raised.value.field_errors
     api.delete("custom_field/lead/" + field["id"])
+
+
+def test_notes_created_and_listed(api):
+    lead = api.post("lead", {"name": "Note Co"})
+    first = api.post("activity/note", {"lead_id": lead["id"], "note": "Spoke about rockets"})
+    assert first["id"].startswith("acti_")
+    assert first["_type"] == "Note"
+    assert first["lead_id"] == lead["id"]
+    assert first["note"] == "Spoke about rockets"
+    assert first["user_id"] == api.get("me")["id"]
+    assert first["date_created"] and first["date_updated"]
+    second = api.post("activity/note", {"lead_id": lead["id"], "note": "Sent the price list"})
+
+    assert api.get("activity/note/" + first["id"])["note"] == "Spoke about rockets"
+    listed = api.get("activity/note", params={"lead_id": lead["id"]})
+    assert [item["id"] for item in listed["data"]] == [second["id"], first["id"]]  # newest first
+    assert {item["note"] for item in listed["data"]} == {"Spoke about rockets", "Sent the price list"}
+    assert listed["has_more"] is False
+
+    everything = api.get("activity", params={"lead_id": lead["id"]})
+    types = {item["id"]: item["_type"] for item in everything["data"]}
+    assert types[first["id"]] == "Note" and types[second["id"]] == "Note"
+    assert list(types.values()).count("Created") == 1
+
+    page = api.get("activity/note", params={"lead_id": lead["id"], "_limit": 1})
+    assert len(page["data"]) == 1 and page["has_more"] is True
+
+    with pytest.raises(APIError) as raised:
+        api.get("activity/note/acti_doesnotexist0000000000")
+    assert raised.value.response.status_code == 404
+
+
+def test_tasks_created_listed_and_completed(api):
+    lead = api.post("lead", {"name": "Task Co"})
+    task = api.post("task", {"lead_id": lead["id"], "text": "Follow up on rockets", "date": "2027-01-15"})
+    assert task["id"].startswith("task_")
+    assert task["_type"] == "lead"
+    assert task["lead_id"] == lead["id"]
+    assert task["lead_name"] == "Task Co"
+    assert task["text"] == "Follow up on rockets"
+    assert task["date"].startswith("2027-01-15")
+    assert task["is_complete"] is False
+    assert task["assigned_to"] == api.get("me")["id"]
+    other = api.post("task", {"_type": "lead", "lead_id": lead["id"], "text": "Send the contract", "date": "2027-02-01"})
+
+    assert api.get("task/" + task["id"])["text"] == "Follow up on rockets"
+    listed = api.get("task", params={"lead_id": lead["id"]})
+    assert {item["id"] for item in listed["data"]} == {task["id"], other["id"]}
+
+    done = api.put("task/" + task["id"], {"is_complete": True})
+    assert done["is_complete"] is True
+    assert done["text"] == "Follow up on rockets"
+    assert done["date_updated"] >= task["date_updated"]
+    changed = api.put("task/" + other["id"], {"text": "Send the signed contract"})
+    assert changed["text"] == "Send the signed contract" and changed["is_complete"] is False
+
+    incomplete = api.get("task", params={"lead_id": lead["id"], "is_complete": "false"})
+    assert [item["id"] for item in incomplete["data"]] == [other["id"]]
+    complete = api.get("task", params={"lead_id": lead["id"], "is_complete": "true"})
+    assert [item["id"] for item in complete["data"]] == [task["id"]]
+    assert api.get("task/" + task["id"])["is_complete"] is True

@@ -15,6 +15,9 @@ public struct CoreServices: Sendable {
     public let contacts = ContactService()
     public let opportunities = OpportunityService()
     public let customFields = CustomFieldService()
+    public let activities = ActivityService()
+    public let customActivityTypes = CustomActivityTypeService()
+    public let tasks = TaskService()
 
     /// `searchDeadline`: how long a lead search may run before the request gets a 400 saying so;
     /// `searchDriverCapacity`: how rare a search's rarest word must be to drive it (``LeadService``).

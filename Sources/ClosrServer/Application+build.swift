@@ -31,6 +31,9 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     ContactController(contacts: services.contacts, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     OpportunityController(opportunities: services.opportunities, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     CustomFieldController(customFields: services.customFields, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    ActivityController(activities: services.activities, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    CustomActivityController(types: services.customActivityTypes, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    TaskController(tasks: services.tasks, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     api.finish()
 
     return Application(

@@ -61,13 +61,21 @@ import Testing
         let store = try await StoreFactory.open(try Self.temporaryDatabase(), migrate: false)
         try await Migrator(store: store).migrate(through: 7)
         let created = try #require(try await AccountProvisioning(store: store).runIfEmpty(organizationName: "Old", adminEmail: "old@example.com"))
-        let services = CoreServices(store: store)
-        let principal = try await services.verifier.verify(secret: created.secret, ip: nil, userAgent: nil)
-        _ = try await services.leads.create(
-            try JSONValue(parsing: Array(#"{"name": "Before Index", "contacts": [{"name": "Ann", "emails": [{"email": "ann@old.test"}]}]}"#.utf8)),
-            principal: principal, origin: RequestOrigin(userID: principal.userID)
-        )
-        #expect(try await Migrator(store: store).migrate() == [8])
+        // Rows as the code of that schema wrote them (today's lead creation also writes later tables).
+        let organizationID = created.key.organizationID
+        try await store.transaction { sql in
+            let status = try await sql.select().column("id").from("statuses").where("organization_id", .equal, organizationID)
+                .where("kind", .equal, "lead").first(decodingColumn: "id", as: String.self) ?? ""
+            try await sql.raw("""
+                INSERT INTO leads (id, organization_id, name, description, url, status_id, addresses, custom, date_created, date_updated)
+                VALUES ('lead_old', \(bind: organizationID), 'Before Index', '', NULL, \(bind: status), '[]', '{}', 1, 1)
+                """).run()
+            try await sql.raw("""
+                INSERT INTO contacts (id, organization_id, lead_id, name, title, emails, phones, urls, custom, date_created, date_updated)
+                VALUES ('cont_old', \(bind: organizationID), 'lead_old', 'Ann', '', '[{"type":"office","email":"ann@old.test"}]', '[]', '[]', '{}', 1, 1)
+                """).run()
+        }
+        #expect(try await Migrator(store: store).migrate(through: 8) == [8])
         let documents = try await store.read { db in
             try await db.select().column("doc").from("lead_search_docs").orderBy("doc").all(decodingColumn: "doc", as: String.self)
         }

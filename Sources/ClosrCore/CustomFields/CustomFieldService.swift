@@ -4,12 +4,12 @@ import SQLKit
 
 /// Custom field definitions per object type (close-api.md §11). Deleting a field removes its values.
 public struct CustomFieldService: Sendable {
-    public static let objectTypes: Set<String> = ["lead", "contact", "opportunity"]
+    public static let objectTypes: Set<String> = ["lead", "contact", "opportunity", "activity"]
 
     public init() {}
 
     struct Row: ColumnDecodable {
-        let field: CustomField
+        var field: CustomField
 
         init(_ columns: RowColumns) throws {
             field = CustomField(
@@ -23,6 +23,8 @@ public struct CustomFieldService: Sendable {
                 dateCreated: CloseTimestamp(microseconds: try columns.int64("date_created")),
                 dateUpdated: CloseTimestamp(microseconds: try columns.int64("date_updated"))
             )
+            field.customActivityTypeID = try columns.optionalString("custom_activity_type_id")
+            field.required = (try columns.optionalInt("required") ?? 0) != 0
         }
     }
     static func fields(_ objectType: String, in db: TenantDatabase) async throws -> [CustomField] {
@@ -54,26 +56,38 @@ public struct CustomFieldService: Sendable {
         let choices = Self.choices(&reader, required: type == .choices)
         let multiple = reader.members["accepts_multiple_values"] == .bool(true)
         let description = reader.string("description", maxLength: 2000)
+        let activityTypeID = objectType == "activity" ? reader.string("custom_activity_type_id") : nil
+        if objectType == "activity", activityTypeID == nil { reader.fail("custom_activity_type_id", "This field is required.") }
+        let required = reader.members["required"] == .bool(true)
         try reader.validate()
         let now = CloseTimestamp.now()
-        let field = CustomField(
+        var field = CustomField(
             id: Self.newID(), organizationID: principal.organizationID, objectType: objectType, name: name,
             description: description, type: type ?? .text, choices: choices ?? [], acceptsMultipleValues: multiple,
             createdBy: principal.userID, updatedBy: principal.userID, dateCreated: now, dateUpdated: now
         )
+        field.customActivityTypeID = activityTypeID
+        field.required = objectType == "activity" && required
+        let created = field
         try await principal.scope.write { db in
-            if try await Self.fields(objectType, in: db).contains(where: { $0.name.lowercased() == name.lowercased() }) {
+            if let activityTypeID, try await db.select(from: .customActivityTypes).column("id").where("id", .equal, activityTypeID).first() == nil {
+                throw CloseError.validation(["custom_activity_type_id": "Invalid custom activity type id."])
+            }
+            if try await Self.fields(objectType, in: db).contains(where: {
+                $0.name.lowercased() == name.lowercased() && $0.customActivityTypeID == activityTypeID
+            }) {
                 throw CloseError.validation(["name": "A \(objectType) custom field is already named \"\(name)\"."])
             }
             try await db.insert(into: .customFields, [
-                ("id", field.id), ("object_type", objectType), ("name", name), ("description", description),
-                ("type", field.type.rawValue), ("choices", JSONColumn.text(.array(field.choices.map(JSONValue.string)))),
+                ("id", created.id), ("object_type", objectType), ("name", name), ("description", description),
+                ("type", created.type.rawValue), ("choices", JSONColumn.text(.array(created.choices.map(JSONValue.string)))),
                 ("accepts_multiple_values", multiple ? 1 : 0), ("created_by", principal.userID),
                 ("updated_by", principal.userID), ("date_created", now.microseconds), ("date_updated", now.microseconds),
+                ("custom_activity_type_id", activityTypeID), ("required", created.required ? 1 : 0),
             ]).run()
-            try await EventLog.record(in: db, objectType: "custom_field.\(objectType)", objectID: field.id, action: "created", data: field.jsonValue, origin: origin, at: now)
+            try await EventLog.record(in: db, objectType: "custom_field.\(objectType)", objectID: created.id, action: "created", data: created.jsonValue, origin: origin, at: now)
         }
-        return field
+        return created
     }
 
     /// Renames, re-describes, or changes the choices of a field.
@@ -87,6 +101,7 @@ public struct CustomFieldService: Sendable {
         if reader.has("description") { field.description = reader.string("description", maxLength: 2000) }
         if reader.has("choices"), let choices = Self.choices(&reader, required: field.type == .choices) { field.choices = choices }
         if reader.has("type") { reader.fail("type", "Changing a field's type is not supported; create a new field.") }
+        if objectType == "activity", reader.has("required") { field.required = reader.members["required"] == .bool(true) }
         try reader.validate()
         let now = CloseTimestamp.now()
         field.dateUpdated = now
@@ -95,6 +110,7 @@ public struct CustomFieldService: Sendable {
         try await principal.scope.write { db in
             try await db.update(.customFields).set("name", to: updated.name).set("description", to: updated.description)
                 .set("choices", to: JSONColumn.text(.array(updated.choices.map(JSONValue.string))))
+                .set("required", to: updated.required ? 1 : 0)
                 .set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
                 .where("id", .equal, id).run()
             try await EventLog.record(in: db, objectType: "custom_field.\(objectType)", objectID: id, action: "updated", data: updated.jsonValue, origin: origin, at: now)
@@ -107,6 +123,12 @@ public struct CustomFieldService: Sendable {
         let field = try await get(objectType, id: id, in: principal.scope)
         let table: TenantTable = objectType == "lead" ? .leads : objectType == "contact" ? .contacts : .opportunities
         try await principal.scope.write { db in
+            if objectType == "activity" {
+                try await CustomActivityRules.removeValues(of: field, in: db)
+                try await db.delete(from: .customFields).where("id", .equal, id).run()
+                try await EventLog.record(in: db, objectType: "custom_field.activity", objectID: id, action: "deleted", data: nil, previousData: field.jsonValue, origin: origin)
+                return
+            }
             let rows = try await db.select(from: table).columns("id", "custom").where(JSONObjectHasKey(column: SQLColumn("custom"), key: id)).all()
             for row in rows {
                 var values = CustomValueInput.stored(try row.decode(column: "custom", as: String.self))

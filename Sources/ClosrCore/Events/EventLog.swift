@@ -43,11 +43,11 @@ public struct EventLog: Sendable {
 
     /// Records an `updated` event: the object after the change, and the changed fields' values before.
     static func recordUpdate(
-        in db: TenantDatabase, objectType: String, objectID: String, leadID: String?, changed: [String],
+        in db: TenantDatabase, objectType: String, objectID: String, leadID: String?, action: String = "updated", changed: [String],
         before: JSONValue, after: JSONValue, origin: RequestOrigin, at now: CloseTimestamp
     ) async throws {
         try await record(
-            in: db, objectType: objectType, objectID: objectID, leadID: leadID, action: "updated",
+            in: db, objectType: objectType, objectID: objectID, leadID: leadID, action: action,
             changedFields: changed + ["date_updated"], data: after,
             previousData: .object(changed.compactMap { field in before[field].map { (field, $0) } }), origin: origin, at: now
         )

@@ -82,6 +82,9 @@ struct CRMDirectory: Sendable {
             lead.opportunities = graph.opportunities.map {
                 opportunity($0, leadName: lead.displayName, contactName: $0.contactId.flatMap { contactNames[$0] })
             }
+            lead.tasks = graph.tasks.map {
+                $0.task(self, leadName: lead.displayName, contactName: $0.contactId.flatMap { contactNames[$0] }, today: TaskDay(utcOffsetSeconds: 0))
+            }
             return lead
         }
     }

@@ -16,6 +16,8 @@ struct LeadGraph: Sendable {
     let lead: LeadRow
     let contacts: [ContactRow]
     let opportunities: [OpportunityRow]
+    /// The lead's open tasks (a lead's `tasks` array lists those not yet complete).
+    let tasks: [TaskRow]
 
     /// `(SELECT <aggregate> FROM <table> <alias> WHERE <alias>.organization_id = leads.organization_id
     /// AND <alias>.lead_id = leads.id) AS <name>`, written once per dialect (``ConstantSQL``).
@@ -33,6 +35,7 @@ struct LeadGraph: Sendable {
 
     private static let contactsColumn = children(.contacts, alias: "c", columns: ContactRow.graphColumns, as: "graph_contacts")
     private static let opportunitiesColumn = children(.opportunities, alias: "o", columns: OpportunityRow.graphColumns, as: "graph_opportunities")
+    private static let tasksColumn = children(.tasks, alias: "t", columns: TaskRow.graphColumns, as: "graph_tasks")
 
     /// Selects the lead's columns and its children from `leads` (unaliased: the subqueries name it).
     static func columns(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
@@ -40,6 +43,7 @@ struct LeadGraph: Sendable {
             .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("leads")))
             .column(contactsColumn)
             .column(opportunitiesColumn)
+            .column(tasksColumn)
     }
 
     /// The columns of a child table `alias` in the order its row type reads them from the aggregate;
@@ -61,5 +65,8 @@ extension LeadGraph: ColumnDecodable {
         opportunities = try columns.json("graph_opportunities", fallback: .array([])).arrayValues.map {
             OpportunityRow(graph: $0, organizationID: lead.organizationId, leadID: lead.id)
         }.sorted { ($0.dateCreated, $0.id) < ($1.dateCreated, $1.id) }
+        tasks = try columns.json("graph_tasks", fallback: .array([])).arrayValues.map {
+            TaskRow(graph: $0, organizationID: lead.organizationId, leadID: lead.id)
+        }.filter { !$0.isComplete }.sorted { ($0.dateAt ?? .max, $0.dateCreated, $0.id) < ($1.dateAt ?? .max, $1.dateCreated, $1.id) }
     }
 }

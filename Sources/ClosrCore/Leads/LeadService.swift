@@ -55,12 +55,13 @@ public struct LeadService: Sendable {
         let contactRows = contacts.map {
             $0.newRow(id: ClosrID.make(.contact), organizationID: scope.organizationID, leadID: id, userID: principal.userID, now: now)
         }
-        let lead = directory.leads([LeadGraph(lead: row, contacts: contactRows, opportunities: [])])[0]
+        let lead = directory.leads([LeadGraph(lead: row, contacts: contactRows, opportunities: [], tasks: [])])[0]
         let event = EventLog.columns(objectType: "lead", objectID: id, leadID: id, action: "created", data: .raw(lead.jsonText), origin: origin, at: now)
         // The status was checked against the cached configuration; it must still exist at the commit.
         try await scope.insert(
             [scope.row(into: .leads, row.insertColumns)] + contactRows.map { scope.row(into: .contacts, $0.insertColumns) }
-                + [scope.row(into: .events, event)],
+                + [scope.row(into: .activities, ServerActivities.created(leadID: id, userID: principal.userID, at: now)),
+                   scope.row(into: .events, event)],
             requiring: [scope.requirement(.statuses, id: status, else: CloseError.validation(["status_id": "Invalid status id."]))]
         )
         return lead
@@ -170,9 +171,13 @@ public struct LeadService: Sendable {
             var changes = fieldChanges
             var changed = changedFields
             let before = try await Self.lead(id: id, in: db)
+            let directory = try await CRMDirectory.load(db)
+            var newStatus: String?
             if statusID != nil || statusLabel != nil {
-                changes.append(("status_id", try await Self.resolveStatus(id: statusID, label: statusLabel, in: CRMDirectory.load(db))))
+                let status = try Self.resolveStatus(id: statusID, label: statusLabel, in: directory)
+                changes.append(("status_id", status))
                 changed.append("status_id")
+                if status != before.statusID { newStatus = status }
             }
             if !custom.isEmpty {
                 changes.append(("custom", try await custom.updatedText(of: .leads, objectType: "lead", id: id, in: db)))
@@ -185,14 +190,19 @@ public struct LeadService: Sendable {
                 in: db, objectType: "lead", objectID: id, leadID: id, changed: changed, before: before.jsonValue,
                 after: after.jsonValue, origin: origin, at: now
             )
+            if let newStatus {
+                try await ServerActivities.leadStatusChange(leadID: id, from: before.statusID, to: newStatus, directory: directory, origin: origin, at: now, in: db)
+            }
             return after
         }
     }
 
-    /// Deletes a lead with its contacts and opportunities.
+    /// Deletes a lead with its contacts, opportunities, activities and tasks.
     public func delete(id: String, principal: Principal, origin: RequestOrigin) async throws {
         try await principal.scope.write { db in
             let lead = try await Self.lead(id: id, in: db)
+            try await db.delete(from: .activities).where("lead_id", .equal, id).run()
+            try await db.delete(from: .tasks).where("lead_id", .equal, id).run()
             try await db.delete(from: .opportunities).where("lead_id", .equal, id).run()
             try await db.delete(from: .contacts).where("lead_id", .equal, id).run()
             try await db.delete(from: .leads).where("id", .equal, id).run()
@@ -200,7 +210,8 @@ public struct LeadService: Sendable {
         }
     }
 
-    /// Folds `source` into `destination`: its contacts and opportunities move over, then it is deleted.
+    /// Folds `source` into `destination`: its contacts, opportunities, activities and tasks move over, then
+    /// it is deleted and the destination gets a `LeadMerge` activity.
     public func merge(source: String?, destination: String?, principal: Principal, origin: RequestOrigin) async throws {
         guard let source, let destination else {
             throw CloseError.validation(["source": "Both source and destination lead ids are required."])
@@ -209,9 +220,10 @@ public struct LeadService: Sendable {
         let now = CloseTimestamp.now()
         try await principal.scope.write { db in
             let from = try await Self.lead(id: source, in: db)
-            _ = try await Self.lead(id: destination, in: db)
-            try await db.update(.contacts).set("lead_id", to: destination).where("lead_id", .equal, source).run()
-            try await db.update(.opportunities).set("lead_id", to: destination).where("lead_id", .equal, source).run()
+            let into = try await Self.lead(id: destination, in: db)
+            for table in [TenantTable.contacts, .opportunities, .activities, .tasks] {
+                try await db.update(table).set("lead_id", to: destination).where("lead_id", .equal, source).run()
+            }
             try await db.update(.leads).set("date_updated", to: now.microseconds).set("updated_by", to: principal.userID)
                 .where("id", .equal, destination).run()
             try await db.delete(from: .leads).where("id", .equal, source).run()
@@ -220,6 +232,7 @@ public struct LeadService: Sendable {
                 data: .object([("source", .string(source)), ("destination", .string(destination))]),
                 previousData: from.jsonValue, origin: origin, at: now
             )
+            try await ServerActivities.leadMerge(source: from, destination: into, origin: origin, at: now, in: db)
         }
     }
 
@@ -238,6 +251,7 @@ public struct LeadService: Sendable {
             ("status_id", try await resolveStatus(id: nil, label: nil, in: CRMDirectory.load(db))), ("addresses", StoredJSON("[]")), ("custom", StoredJSON("{}")),
             ("created_by", userID), ("updated_by", userID), ("date_created", now.microseconds), ("date_updated", now.microseconds),
         ]).run()
+        try await db.insert(into: .activities, ServerActivities.created(leadID: id, userID: userID, at: now)).run()
         return id
     }
 

@@ -138,6 +138,9 @@ public struct OpportunityService: Sendable {
                 in: db, objectType: "opportunity", objectID: id, leadID: after.leadID, changed: changes.map(\.0),
                 before: before.jsonValue, after: after.jsonValue, origin: origin, at: now
             )
+            if after.statusID != before.statusID {
+                try await ServerActivities.opportunityStatusChange(before: before, after: after, origin: origin, at: now, in: db)
+            }
             return after
         }
     }

@@ -19,6 +19,7 @@ enum Migrations {
         Migration(version: 6, name: "list indexes ending in id", apply: CRMSchema.createListIndexes),
         Migration(version: 7, name: "opportunity date_lost", apply: CRMSchema.addDateLost),
         Migration(version: 8, name: "lead search index", apply: LeadSearchIndex.create),
+        Migration(version: 9, name: "activities, tasks, webhooks and their outbox", apply: TimelineSchema.create),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

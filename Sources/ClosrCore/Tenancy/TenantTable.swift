@@ -10,6 +10,12 @@ public enum TenantTable: String, Sendable {
     case contacts
     case opportunities
     case customFields = "custom_fields"
+    case activities
+    case customActivityTypes = "custom_activity_types"
+    case tasks
+    case webhooks
+    /// The webhook outbox: deliveries not yet made.
+    case webhookDeliveries = "webhook_deliveries"
     /// Each lead's search document, written only by the database's triggers (``LeadSearchIndex``).
     case leadSearchDocs = "lead_search_docs"
 }

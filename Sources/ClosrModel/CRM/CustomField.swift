@@ -1,4 +1,4 @@
-/// A custom field definition for leads, contacts or opportunities (close-api.md §11).
+/// A custom field definition for leads, contacts, opportunities or custom activities (close-api.md §11).
 public struct CustomField: Sendable, Equatable, JSONRepresentable {
     /// The value types Closr validates.
     public enum FieldType: String, Sendable, CaseIterable {
@@ -18,6 +18,10 @@ public struct CustomField: Sendable, Equatable, JSONRepresentable {
     public var updatedBy: String?
     public var dateCreated: CloseTimestamp
     public var dateUpdated: CloseTimestamp
+    /// For an activity field: the custom activity type it belongs to, and whether a published activity
+    /// of that type must have a value.
+    public var customActivityTypeID: String? = nil
+    public var required = false
 
     public init(
         id: String, organizationID: String, objectType: String, name: String, description: String?, type: FieldType,
@@ -39,14 +43,18 @@ public struct CustomField: Sendable, Equatable, JSONRepresentable {
     }
 
     public var jsonValue: JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("id", .string(id)), ("name", .string(name)), ("description", .string(description)),
             ("type", .string(type.rawValue)), ("choices", type == .choices ? .array(choices.map(JSONValue.string)) : .null),
             ("accepts_multiple_values", .bool(acceptsMultipleValues)), ("editable_with_roles", .array([])),
             ("is_shared", .bool(false)), ("organization_id", .string(organizationID)),
             ("created_by", .string(createdBy)), ("updated_by", .string(updatedBy)),
             ("date_created", .timestamp(dateCreated)), ("date_updated", .timestamp(dateUpdated)),
-        ])
+        ]
+        if let customActivityTypeID {
+            members += [("custom_activity_type_id", .string(customActivityTypeID)), ("required", .bool(required))]
+        }
+        return .object(members)
     }
 }
 

@@ -10,6 +10,8 @@ public struct Lead: Sendable, Equatable, JSONWritable {
     public var addresses: [JSONValue]
     public var contacts: [Contact]
     public var opportunities: [Opportunity]
+    /// The lead's open tasks.
+    public var tasks: [CloseTask] = []
     public var custom = CustomValues()
     public var createdBy: String?
     public var createdByName: String?
@@ -80,7 +82,7 @@ public struct Lead: Sendable, Equatable, JSONWritable {
             writer.endArray()
         }
         if writer.key("opportunities") { writer.array(opportunities) }
-        if writer.key("tasks") { writer.emptyArray() }
+        if writer.key("tasks") { writer.array(tasks) }
         if writer.key("integration_links") { writer.emptyArray() }
         if writer.key("custom") { writer.value(custom.byName) }
         if writer.key("primary_email") {

@@ -22,10 +22,12 @@ public enum ClosrID {
         case pipeline = "pipe"
         case task = "task"
         case activity = "acti"
+        case customActivityType = "actitype"
         case customField = "cf"
         case event = "ev"
         case request = "req"
         case webhook = "whsub"
+        case webhookDelivery = "whdel"
         case savedSearch = "save"
     }
 

@@ -9,10 +9,35 @@ struct ListQuery {
     let skip: Int
     let limit: Int
 
-    init(_ request: Request, defaultLimit: Int = 100, maxLimit: Int = 1000) throws {
+    /// `maxSkip`: how deep a list that is read by offset may be paged (activities, tasks). Past it the
+    /// 400 names the cap in the two forms connectors look for (close-api-more.md §A.5): Airbyte's
+    /// "less than or equal to" and tap-closeio's "max_skip = ".
+    init(_ request: Request, defaultLimit: Int = 100, maxLimit: Int = 1000, maxSkip: Int? = nil) throws {
         let query = QueryParameters(request)
         skip = try Self.integer(query["_skip"], name: "_skip", minimum: 0) ?? 0
         limit = min(try Self.integer(query["_limit"], name: "_limit", minimum: 1) ?? defaultLimit, maxLimit)
+        if let maxSkip, skip > maxSkip {
+            throw CloseError.badRequest(
+                "_skip must be less than or equal to \(maxSkip) (max_skip = \(maxSkip)); page deeper by narrowing date_created instead"
+            )
+        }
+    }
+
+    /// The deepest `_skip` of lists read by offset without an index to seek on.
+    static let offsetListMaxSkip = 250_000
+
+    /// `{"has_more", "data"}`, for lists that do not count their matches (activities, tasks).
+    func write(_ items: [some JSONWritable], hasMore: Bool, fields: Set<String>?) -> [UInt8] {
+        var writer = JSONWriter(fields: fields, depth: 3, capacity: 256 + items.count * 1024)
+        writer.beginObject()
+        _ = writer.key("has_more")
+        writer.bool(hasMore)
+        _ = writer.key("data")
+        writer.beginArray()
+        for item in items { item.write(to: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
     }
 
     private static func integer(_ text: String?, name: String, minimum: Int) throws -> Int? {

@@ -1,0 +1,99 @@
+import ClosrCore
+import ClosrModel
+import Hummingbird
+
+/// `/activity/` and each type's `/activity/<type>/` and `/activity/<type>/{id}/` (close-api-more.md §B.1),
+/// with the verbs each type takes (others answer 405).
+struct ActivityController {
+    let activities: ActivityService
+    let maxBodyBytes: Int
+
+    func addRoutes(to routes: CloseRoutes) {
+        routes.on("activity", .get) { request, context in
+            try await list(path: nil, request, context)
+        }
+        for endpoint in ActivityService.endpoints {
+            let path = endpoint.path
+            routes.on("activity/\(path)", .get) { request, context in
+                try await list(path: path, request, context)
+            }
+            routes.on("activity/\(path)/:id", .get) { request, context in
+                let principal = try context.requirePrincipal()
+                let activity = try await activities.get(path: path, id: try context.parameters.require("id"), in: principal.scope)
+                return JSONResponse.make(fieldsOf: request, activity)
+            }
+            if endpoint.canCreate {
+                routes.on("activity/\(path)", .post) { request, context in
+                    let principal = try context.requirePrincipal()
+                    let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
+                    let activity = try await activities.create(path: path, body, principal: principal, origin: context.origin(of: request))
+                    return JSONResponse.make(fieldsOf: request, activity)
+                }
+            }
+            if endpoint.canUpdate {
+                routes.on("activity/\(path)/:id", .put) { request, context in
+                    let principal = try context.requirePrincipal()
+                    let body = try await JSONRequestBody.value(from: request, maxBytes: maxBodyBytes)
+                    let activity = try await activities.update(
+                        path: path, id: try context.parameters.require("id"), body, principal: principal, origin: context.origin(of: request)
+                    )
+                    return JSONResponse.make(fieldsOf: request, activity)
+                }
+            }
+            if endpoint.canDelete {
+                routes.on("activity/\(path)/:id", .delete) { request, context in
+                    let principal = try context.requirePrincipal()
+                    try await activities.delete(path: path, id: try context.parameters.require("id"), principal: principal, origin: context.origin(of: request))
+                    return JSONResponse.make(.object([]))
+                }
+            }
+        }
+    }
+
+    private func list(path: String?, _ request: Request, _ context: ClosrRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let page = try ListQuery(request, maxSkip: ListQuery.offsetListMaxSkip)
+        let (items, hasMore) = try await activities.list(path: path, try Self.filter(request), skip: page.skip, limit: page.limit, in: principal.scope)
+        return JSONResponse.make(json: page.write(items, hasMore: hasMore, fields: FieldSelection(request).fields))
+    }
+
+    static func filter(_ request: Request) throws -> ActivityService.Filter {
+        let query = QueryParameters(request)
+        func list(_ name: String) -> [String]? {
+            let values = [query.nonEmpty(name), query.nonEmpty(name + "__in")].compactMap { $0 }
+                .flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            return values.isEmpty ? nil : values
+        }
+        var filter = ActivityService.Filter()
+        filter.ids = list("id")
+        filter.leadIDs = list("lead_id")
+        filter.contactIDs = list("contact_id")
+        filter.userIDs = list("user_id")
+        filter.types = list("_type")
+        let related = ["opportunity_id", "custom_activity_type_id", "form_id", "task_id"].compactMap(list).flatMap { $0 }
+        filter.relatedIDs = related.isEmpty ? nil : related
+        for column in ActivityService.dateColumns.sorted() {
+            for (suffix, comparison) in DateRangeFilter.comparisons {
+                let name = "\(column)__\(suffix)"
+                guard let text = query.nonEmpty(name) else { continue }
+                guard let value = CloseTimestamp(parsing: text) else {
+                    throw CloseError.badRequest("\(name) must be an ISO 8601 date or datetime (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM])")
+                }
+                filter.dateRanges.append((column, comparison, value))
+            }
+        }
+        if let order = query.nonEmpty("_order_by") {
+            let descending = order.hasPrefix("-")
+            let column = String(descending ? order.dropFirst() : order[...])
+            guard ActivityService.dateColumns.contains(column) else {
+                throw CloseError.badRequest("Cannot order activities by '\(column)': use date_created, activity_at or date_updated, with - for newest first")
+            }
+            filter.orderColumn = column
+            filter.descending = descending
+        }
+        if let threads = query.nonEmpty("thread_emails"), !["true", "false", "only"].contains(threads) {
+            throw CloseError.badRequest("thread_emails must be true, false or only")
+        }
+        return filter
+    }
+}

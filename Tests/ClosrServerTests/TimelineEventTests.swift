@@ -1,0 +1,101 @@
+import ClosrCore
+import ClosrModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import ClosrServer
+
+/// Every create, update and delete of an activity, a task or a custom activity type writes exactly one
+/// event in its transaction, with `changed_fields` and `previous_data`; a refused request writes none.
+@Suite struct TimelineEventTests {
+    static func events(_ client: some TestClientProtocol, _ key: String, objectID: String) async throws -> [[String: Any]] {
+        let response = try await client.json(.get, "/api/v1/event/?object_id=\(objectID)", key: key)
+        return response.json["data"] as? [[String: Any]] ?? []
+    }
+
+    static func allEvents(_ client: some TestClientProtocol, _ key: String) async throws -> Int {
+        var count = 0
+        var cursor: String?
+        repeat {
+            let page = try await client.json(.get, "/api/v1/event/?_limit=50\(cursor.map { "&_cursor=\($0)" } ?? "")", key: key).json
+            count += (page["data"] as? [Any])?.count ?? 0
+            cursor = page["cursor_next"] as? String
+        } while cursor != nil
+        return count
+    }
+
+    @Test func eachChangeWritesOneEventAndRefusedOnesNone() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            let leadID = try #require(try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Evented"}"#).json["id"] as? String)
+            let note = try await client.json(.post, "/api/v1/activity/note/", key: key, #"{"lead_id": "\#(leadID)", "note": "one"}"#).json
+            let noteID = try #require(note["id"] as? String)
+            _ = try await client.json(.put, "/api/v1/activity/note/\(noteID)/", key: key, #"{"note": "two"}"#)
+            var events = try await Self.events(client, key, objectID: noteID)
+            #expect(events.compactMap { $0["action"] as? String } == ["updated", "created"])
+            #expect(events.allSatisfy { $0["object_type"] as? String == "activity.note" && $0["lead_id"] as? String == leadID })
+            let update = try #require(events.first)
+            #expect(Set(update["changed_fields"] as? [String] ?? []) == ["note", "note_html", "date_updated"], "\(update["changed_fields"] ?? "")")
+            #expect((update["previous_data"] as? [String: Any])?["note"] as? String == "one")
+            #expect((update["data"] as? [String: Any])?["note"] as? String == "two")
+            #expect((update["meta"] as? [String: Any])?["request_path"] as? String == "/api/v1/activity/note/\(noteID)/")
+            _ = try await client.json(.delete, "/api/v1/activity/note/\(noteID)/", key: key)
+            events = try await Self.events(client, key, objectID: noteID)
+            #expect(events.first?["action"] as? String == "deleted" && (events.first?["previous_data"] as? [String: Any])?["note"] as? String == "two")
+            #expect(events.count == 3)
+
+            let task = try await client.json(.post, "/api/v1/task/", key: key, #"{"lead_id": "\#(leadID)", "text": "Do it"}"#).json
+            let taskID = try #require(task["id"] as? String)
+            _ = try await client.json(.put, "/api/v1/task/\(taskID)/", key: key, #"{"text": "Do it now"}"#)
+            _ = try await client.json(.put, "/api/v1/task/\(taskID)/", key: key, #"{"is_complete": true}"#)
+            let taskEvents = try await Self.events(client, key, objectID: taskID)
+            #expect(taskEvents.compactMap { $0["action"] as? String } == ["completed", "updated", "created"])
+            #expect(taskEvents.allSatisfy { $0["object_type"] as? String == "task.lead" })
+            #expect((taskEvents[1]["previous_data"] as? [String: Any])?["text"] as? String == "Do it")
+            #expect(Set(taskEvents[0]["changed_fields"] as? [String] ?? []) == ["is_complete", "date_updated"])
+            let completion = try await client.json(.get, "/api/v1/activity/task_completed/?lead_id=\(leadID)", key: key).json["data"] as? [[String: Any]] ?? []
+            let completionID = try #require(completion.first?["id"] as? String)
+            #expect(try await Self.events(client, key, objectID: completionID).compactMap { $0["object_type"] as? String } == ["activity.task_completed"])
+
+            let type = try await client.json(.post, "/api/v1/custom_activity/", key: key, #"{"name": "Visit"}"#).json
+            let typeID = try #require(type["id"] as? String)
+            _ = try await client.json(.put, "/api/v1/custom_activity/\(typeID)/", key: key, #"{"name": "Site visit"}"#)
+            let typeEvents = try await Self.events(client, key, objectID: typeID)
+            #expect(typeEvents.compactMap { $0["action"] as? String } == ["updated", "created"])
+            #expect((typeEvents.first?["previous_data"] as? [String: Any])?["name"] as? String == "Visit")
+
+            // Refused requests leave the log as it was.
+            let before = try await Self.allEvents(client, key)
+            for (method, path, body) in [
+                (HTTPRequest.Method.post, "/api/v1/activity/note/", #"{"lead_id": "\#(leadID)", "contact_id": "cont_nope"}"#),
+                (.post, "/api/v1/activity/email/", #"{"lead_id": "\#(leadID)"}"#),
+                (.put, "/api/v1/task/\(taskID)/", #"{"assigned_to": "user_nope"}"#),
+                (.put, "/api/v1/task/", #"{"_params": {"lead_id": "\#(leadID)"}, "text": ""}"#),
+                (.post, "/api/v1/task/", #"{"lead_id": "\#(leadID)", "text": "x", "contact_id": "cont_nope"}"#),
+                (.delete, "/api/v1/activity/call/acti_nope/", nil),
+            ] {
+                let response = try await client.json(method, path, key: key, body)
+                #expect(response.status.code >= 400 && response.status.code < 500, "\(path): \(response.status)")
+            }
+            #expect(try await Self.allEvents(client, key) == before)
+        }
+    }
+
+    @Test func statusChangesByAnyRouteAreEventedOnceWithTheirActivity() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            let leadID = try #require(try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Mover"}"#).json["id"] as? String)
+            _ = try await client.json(.put, "/api/v1/lead/\(leadID)/", key: key, #"{"status": "Customer"}"#)
+            let leadEvents = try await Self.events(client, key, objectID: leadID)
+            #expect(leadEvents.compactMap { $0["action"] as? String } == ["updated", "created"])
+            let changes = try await client.json(.get, "/api/v1/event/?lead_id=\(leadID)&object_type=activity.lead_status_change", key: key).json["data"] as? [[String: Any]] ?? []
+            #expect(changes.count == 1 && changes.first?["action"] as? String == "created")
+            #expect((changes.first?["data"] as? [String: Any])?["new_status_label"] as? String == "Customer")
+        }
+    }
+}
