@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "ClosrModel"),
@@ -57,6 +59,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -74,7 +79,17 @@ let package = Package(
         // Fresh test databases of the dialect a test run asks for; used by the test targets only.
         .target(name: "ClosrTestSupport", dependencies: ["ClosrCore"]),
         .testTarget(name: "ClosrModelTests", dependencies: ["ClosrModel"]),
-        .testTarget(name: "closrTests", dependencies: ["closr", "ClosrCore", "ClosrModel", "ClosrTestSupport"]),
+        .testTarget(
+            name: "closrTests",
+            dependencies: [
+                "closr", "ClosrCore", "ClosrModel", "ClosrTestSupport",
+                // The webhook receiver (Support/WebhookReceiver.swift, also linked into ClosrServerTests).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "ClosrCoreTests",
             dependencies: [
@@ -91,10 +106,13 @@ let package = Package(
                 "ClosrModel",
                 "ClosrTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],

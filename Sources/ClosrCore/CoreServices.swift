@@ -18,13 +18,24 @@ public struct CoreServices: Sendable {
     public let activities = ActivityService()
     public let customActivityTypes = CustomActivityTypeService()
     public let tasks = TaskService()
+    public let webhooks: WebhookService
+    /// The deliveries the outbox trigger writes, for the dispatcher.
+    public let outbox: WebhookOutbox
+    /// Where webhooks may be sent (checked at subscription and again at delivery).
+    public let webhookAddresses: WebhookAddressPolicy
 
     /// `searchDeadline`: how long a lead search may run before the request gets a 400 saying so;
     /// `searchDriverCapacity`: how rare a search's rarest word must be to drive it (``LeadService``).
+    /// `sealer`: the server's key for secrets it must read back (webhook signing keys); every node of one
+    /// database needs the same. `webhookAddresses`: whether webhooks may go to private addresses.
     public init(
         store: any Store, searchDeadline: Duration = LeadService.defaultSearchDeadline,
-        searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity
+        searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity, sealer: SecretSealer = .ephemeral(),
+        webhookAddresses: WebhookAddressPolicy = WebhookAddressPolicy(allowPrivate: false)
     ) {
+        self.webhooks = WebhookService(sealer: sealer, addresses: webhookAddresses)
+        self.outbox = WebhookOutbox(store: store, sealer: sealer)
+        self.webhookAddresses = webhookAddresses
         self.store = store
         self.leads = LeadService(searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity)
         self.caches = CoreCaches()

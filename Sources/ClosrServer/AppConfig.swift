@@ -14,6 +14,8 @@ public struct AppConfig: Sendable {
     public var rateLimit: RateLimitPolicy?
     /// Where request lines and errors go; never receives a secret.
     public var logger: Logger
+    /// How webhook deliveries are sent and retried.
+    public var webhooks = WebhookDeliveryPolicy()
 
     public init(
         host: String = "127.0.0.1",

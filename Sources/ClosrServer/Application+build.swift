@@ -34,6 +34,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     ActivityController(activities: services.activities, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     CustomActivityController(types: services.customActivityTypes, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     TaskController(tasks: services.tasks, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    WebhookController(webhooks: services.webhooks, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     api.finish()
 
     return Application(
@@ -43,6 +44,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
         services: [
             KeyMaintenanceService(services: services, logger: config.logger),
             StoreMaintenanceService(store: services.store, logger: config.logger),
+            WebhookDispatcher(outbox: services.outbox, addresses: services.webhookAddresses, policy: config.webhooks, logger: config.logger),
         ],
         logger: config.logger
     )

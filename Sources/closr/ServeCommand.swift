@@ -40,6 +40,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(help: "Allow webhooks to loopback, private and link-local addresses (refused by default).")
+    var allowPrivateWebhooks = false
+
+    @Option(help: ArgumentHelp(
+        "File holding the server's secret key, which seals webhook signing keys; created on first start. Every node of one database needs the same file. Environment: CLOSR_SECRET_KEY_FILE. Default: secret.key beside an SQLite database, else ./closr-data/secret.key.",
+        valueName: "path"
+    ))
+    var secretKeyFile: String?
+
+    @Option(help: .hidden) var webhookFirstRetrySeconds: Double?
+    @Option(help: .hidden) var webhookLeaseSeconds: Double?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["CLOSR_HOST"] ?? "127.0.0.1"
@@ -55,14 +67,16 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--rate-limit takes N/SECONDS, such as 1000/10, or off.")
         }
 
-        let (databaseURL, store, created) = try await CommandFailure.reported {
+        let (databaseURL, store, created, sealer) = try await CommandFailure.reported {
             let databaseURL = try database.resolved()
+            let keyFile = secretKeyFile ?? environment["CLOSR_SECRET_KEY_FILE"] ?? databaseURL.defaultSecretKeyFile
+            let sealer = try SecretSealer.loading(keyFile: keyFile)
             let store = try await StoreFactory.open(databaseURL)
             do {
                 let created = try await AccountProvisioning(store: store).runIfEmpty(
                     organizationName: orgName ?? Self.defaultOrgName, adminEmail: adminEmail ?? Self.defaultAdminEmail
                 )
-                return (databaseURL, store, created)
+                return (databaseURL, store, created, sealer)
             } catch {
                 try? await store.close()
                 throw error
@@ -78,9 +92,13 @@ struct ServeCommand: AsyncParsableCommand {
                 "closr: --org-name and --admin-email only apply to a new database; this one already has an organization, so they were ignored."
             )
         }
+        var config = AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger)
+        // Tuning for tests and operators who need faster retries; Close's timings otherwise.
+        if let seconds = webhookFirstRetrySeconds, seconds > 0 { config.webhooks.firstRetry = .milliseconds(Int(seconds * 1000)) }
+        if let seconds = webhookLeaseSeconds, seconds > 0 { config.webhooks.lease = .milliseconds(Int(seconds * 1000)) }
         let app = buildApplication(
-            AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger),
-            services: CoreServices(store: store)
+            config,
+            services: CoreServices(store: store, sealer: sealer, webhookAddresses: WebhookAddressPolicy(allowPrivate: allowPrivateWebhooks))
         )
         // "Starting": the port is bound inside `runService`, which logs "listening" once it is.
         logger.notice("Closr starting on http://\(host):\(port) (\(databaseURL))")

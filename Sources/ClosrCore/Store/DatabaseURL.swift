@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the data lives, as given by `--database` or `CLOSR_DATABASE_URL` (DESIGN.md "Command line").
 public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// An SQLite file; its folder is created on first start.
@@ -19,6 +21,17 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
         guard !path.isEmpty else { throw DatabaseURLError(text: text) }
         self = .sqlite(path: path)
+    }
+
+    /// Where the server's secret key lives unless told otherwise: beside an SQLite file (it belongs with
+    /// that database), else in `./closr-data/`.
+    public var defaultSecretKeyFile: String {
+        switch self {
+        case .sqlite(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            return (folder.isEmpty ? "." : folder) + "/secret.key"
+        case .postgres: return "./closr-data/secret.key"
+        }
     }
 
     /// Never includes a PostgreSQL password.

@@ -120,6 +120,7 @@ public enum StoreError: Error, CustomStringConvertible {
     /// (PostgreSQL's `PSQLError` hides the server's message from its description).
     public static func describe(_ error: any Error) -> String {
         if let error = error as? StoreError { return error.description }
+        if let error = error as? SecretKeyFileError { return error.description }
         if let message = SQLiteStore.describe(error) { return message }
         return PostgresStore.describe(error)
     }

@@ -101,7 +101,6 @@ enum TimelineSchema {
             .column("webhook_id", type: .text, .notNull, .references("webhooks", "id", onDelete: .cascade))
             .column("event_id", type: .text, .notNull)
             .column("object_id", type: .text, .notNull)
-            .column("payload", type: .text, .notNull)
             .column("attempts", type: .bigint, .notNull)
             .column("next_attempt_at", type: .bigint, .notNull)
             .column("last_error", type: .text)
@@ -110,5 +109,16 @@ enum TimelineSchema {
         try await db.create(index: "webhook_deliveries_due").on("webhook_deliveries").column("next_attempt_at").run()
         try await db.create(index: "webhook_deliveries_object").on("webhook_deliveries")
             .column("webhook_id").column("object_id").column("id").run()
+        // Each subscription's (object_type, action) pairs, once each, for the outbox trigger.
+        try await db.create(table: "webhook_event_types")
+            .column("organization_id", type: .text, .notNull, .references("organizations", "id", onDelete: .cascade))
+            .column("webhook_id", type: .text, .notNull, .references("webhooks", "id", onDelete: .cascade))
+            .column("object_type", type: .text, .notNull)
+            .column("action", type: .text, .notNull)
+            .unique("webhook_id", "object_type", "action")
+            .run()
+        try await db.create(index: "webhook_event_types_match").on("webhook_event_types")
+            .column("organization_id").column("object_type").column("action").run()
+        try await WebhookOutboxTrigger.create(db)
     }
 }

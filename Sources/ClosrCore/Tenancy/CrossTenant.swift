@@ -8,7 +8,10 @@ import SQLKit
 /// - leaked-key revocation (anyone may report a secret; the answer never says whether it matched);
 /// - the expiry sweep (every organization's keys that expired since the last sweep);
 /// - a user's own record and active memberships (`/me/` lists the organizations of its user);
-/// - provisioning (is the database empty; whom `closr keys` acts for; a user by email).
+/// - provisioning (is the database empty; whom `closr keys` acts for; a user by email);
+/// - the webhook outbox (``WebhookOutbox``: due deliveries of every organization, sent on behalf of
+///   none; each delivery joins its subscription and event on the same `organization_id`);
+/// - event retention (``EventRetention``: events older than the retention of every organization).
 ///
 /// Each takes the connection it runs on and returns plain values; what follows happens in a scope.
 enum CrossTenant {

@@ -16,6 +16,8 @@ public enum TenantTable: String, Sendable {
     case webhooks
     /// The webhook outbox: deliveries not yet made.
     case webhookDeliveries = "webhook_deliveries"
+    /// Each subscription's event pairs, read by the outbox trigger.
+    case webhookEventTypes = "webhook_event_types"
     /// Each lead's search document, written only by the database's triggers (``LeadSearchIndex``).
     case leadSearchDocs = "lead_search_docs"
 }

@@ -22,7 +22,8 @@ struct TestEnvironment {
 
     static func make(
         trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil, searchDeadline: Duration = LeadService.defaultSearchDeadline,
-        searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity
+        searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity, allowPrivateWebhooks: Bool = false,
+        webhooks: WebhookDeliveryPolicy = WebhookDeliveryPolicy()
     ) async throws -> TestEnvironment {
         let database = try TestDatabase.fresh()
         let store = try await StoreFactory.open(database)
@@ -32,8 +33,13 @@ struct TestEnvironment {
         let logs = CapturedLogs()
         var logger = Logger(label: "closr-test") { label in CapturingLogHandler(label: label, logs: logs) }
         logger.logLevel = .trace
-        let config = AppConfig(trustedProxies: trustedProxies, rateLimit: rateLimit, logger: logger)
-        return TestEnvironment(database: database, services: CoreServices(store: store, searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity), bootstrapKey: created, logs: logs, config: config)
+        var config = AppConfig(trustedProxies: trustedProxies, rateLimit: rateLimit, logger: logger)
+        config.webhooks = webhooks
+        let services = CoreServices(
+            store: store, searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity,
+            webhookAddresses: WebhookAddressPolicy(allowPrivate: allowPrivateWebhooks)
+        )
+        return TestEnvironment(database: database, services: services, bootstrapKey: created, logs: logs, config: config)
     }
 
     var secret: String { bootstrapKey.secret }

@@ -1,0 +1,143 @@
+import ClosrModel
+import Foundation
+import SQLKit
+
+/// The deliveries the database's outbox trigger wrote (``WebhookOutboxTrigger``), claimed, sent and
+/// settled by each node's dispatcher.
+///
+/// A claim takes due deliveries whose subscription is active and which are the oldest undelivered one of
+/// their object for their subscription (so one object's events arrive in order), and moves each one's
+/// next attempt past a lease in the same transaction. On PostgreSQL the claim locks the rows it reads
+/// (`SKIP LOCKED`), so two nodes never claim one delivery; the lease keeps it from being claimed again
+/// while it is being sent; a node that dies mid-send leaves it to be sent again once the lease ends
+/// (at least once, never lost).
+public struct WebhookOutbox: Sendable {
+    let store: any Store
+    let sealer: SecretSealer
+
+    public init(store: any Store, sealer: SecretSealer) {
+        self.store = store
+        self.sealer = sealer
+    }
+
+    /// One claimed delivery with what sending it needs.
+    public struct Delivery: Sendable {
+        public let id: String
+        public let organizationID: String
+        public let webhookID: String
+        public let url: String
+        public let verifySSL: Bool
+        /// The subscription's signing key, unsealed (64 hex characters).
+        public let signatureKey: String
+        /// The subscription's entries, for extra filters.
+        public let entries: JSONValue
+        public let event: Event
+        /// Attempts so far, this one included.
+        public let attempts: Int
+        public let dateCreated: CloseTimestamp
+    }
+
+    public func claim(limit: Int, lease: Duration, now: CloseTimestamp = .now()) async throws -> [Delivery] {
+        let leaseEnd = now.microseconds + Int64(lease.components.seconds) * 1_000_000 + lease.components.attoseconds / 1_000_000_000_000
+        let claimed: [(id: String, organizationID: String, webhookID: String, eventID: String, attempts: Int, dateCreated: Int64)] = try await store.transaction { sql in
+            let rows = try await sql.raw("""
+                SELECT d.id, d.organization_id, d.webhook_id, d.event_id, d.attempts, d.date_created FROM webhook_deliveries d
+                JOIN webhooks w ON w.id = d.webhook_id AND w.organization_id = d.organization_id
+                WHERE d.next_attempt_at <= \(bind: now.microseconds) AND w.status = 'active'
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id AND p.id < d.id)
+                ORDER BY d.next_attempt_at, d.id LIMIT \(unsafeRaw: String(limit))\(WebhookOutboxTrigger.ClaimLock())
+                """).all()
+            let claimed = try rows.map {
+                (try $0.decode(column: "id", as: String.self), try $0.decode(column: "organization_id", as: String.self),
+                 try $0.decode(column: "webhook_id", as: String.self), try $0.decode(column: "event_id", as: String.self),
+                 try $0.decode(column: "attempts", as: Int.self) + 1, try $0.decode(column: "date_created", as: Int64.self))
+            }
+            if !claimed.isEmpty {
+                try await sql.update("webhook_deliveries").set("next_attempt_at", to: leaseEnd)
+                    .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
+                    .where("id", .in, claimed.map(\.0)).run()
+            }
+            return claimed
+        }
+        guard !claimed.isEmpty else { return [] }
+        return try await store.read { sql in
+            var events: [String: EventRow] = [:]
+            for row in try await sql.select().column("*").from("events").where("id", .in, Array(Set(claimed.map(\.eventID))))
+                .all(decoding: EventRow.self, with: EventRow.decoder) {
+                events[row.id] = row
+            }
+            var webhooks: [String: WebhookService.Row] = [:]
+            for row in try await sql.select().column("*").from("webhooks").where("id", .in, Array(Set(claimed.map(\.webhookID)))).all(WebhookService.Row.self) {
+                webhooks[row.subscription.id] = row
+            }
+            return claimed.compactMap { item in
+                guard let event = events[item.eventID], event.organizationId == item.organizationID,
+                      let webhook = webhooks[item.webhookID], webhook.subscription.organizationID == item.organizationID,
+                      let key = try? sealer.unsealed(webhook.sealedKey)
+                else { return nil }
+                return Delivery(
+                    id: item.id, organizationID: item.organizationID, webhookID: item.webhookID, url: webhook.subscription.url,
+                    verifySSL: webhook.subscription.verifySSL, signatureKey: key, entries: webhook.subscription.events,
+                    event: event.event, attempts: item.attempts, dateCreated: CloseTimestamp(microseconds: item.dateCreated)
+                )
+            }
+        }
+    }
+
+    /// Whether the subscription wants this event: one of its entries for the event's pair has no extra
+    /// filter or one that the event passes.
+    public static func wanted(_ delivery: Delivery) -> Bool {
+        // Parsed whole: `data` is kept as the raw text it was stored as.
+        let event = (try? JSONValue(parsing: delivery.event.jsonValue.serialized())) ?? delivery.event.jsonValue
+        return (delivery.entries.objectArray).contains { entry in
+            entry["object_type"]?.text == delivery.event.objectType && entry["action"]?.text == delivery.event.action
+                && (entry["extra_filter"].map { WebhookFilter.matches($0, event) } ?? true)
+        }
+    }
+
+    /// Delivered (or filtered out): the row goes, and the subscription is healthy again.
+    public func settled(_ delivery: Delivery) async throws {
+        try await store.transaction { sql in
+            try await sql.delete(from: "webhook_deliveries").where("id", .equal, delivery.id).run()
+            try await sql.update("webhooks").set("failing_since", to: Int64?.none).set("latest_error", to: String?.none)
+                .where("id", .equal, delivery.webhookID).where("organization_id", .equal, delivery.organizationID)
+                .where("failing_since", .isNot, SQLLiteral.null).run()
+        }
+    }
+
+    /// A failed attempt: retried at `retryAt` unless the delivery is older than `giveUpAfter` (then
+    /// dropped); a subscription whose deliveries have all failed for `pauseAfter` is paused.
+    public func failed(_ delivery: Delivery, error: String, retryAt: CloseTimestamp, giveUpAfter: Duration, pauseAfter: Duration, now: CloseTimestamp = .now()) async throws -> (dropped: Bool, paused: Bool) {
+        let message = String(error.prefix(500))
+        return try await store.transaction { sql in
+            let dropped = now.microseconds - delivery.dateCreated.microseconds >= Self.microseconds(giveUpAfter)
+            if dropped {
+                try await sql.delete(from: "webhook_deliveries").where("id", .equal, delivery.id).run()
+            } else {
+                try await sql.update("webhook_deliveries").set("next_attempt_at", to: retryAt.microseconds).set("last_error", to: message)
+                    .where("id", .equal, delivery.id).run()
+            }
+            try await sql.update("webhooks").set("latest_error", to: message)
+                .set(SQLIdentifier("failing_since"), to: SQLFunction("COALESCE", args: SQLIdentifier("failing_since"), SQLBind(now.microseconds)))
+                .where("id", .equal, delivery.webhookID).where("organization_id", .equal, delivery.organizationID).run()
+            let pausedRows = try await sql.raw("""
+                UPDATE webhooks SET status = 'paused', pause_reason = 'failing_deliveries', date_updated = \(bind: now.microseconds)
+                WHERE id = \(bind: delivery.webhookID) AND organization_id = \(bind: delivery.organizationID) AND status = 'active'
+                AND failing_since <= \(bind: now.microseconds - Self.microseconds(pauseAfter)) RETURNING id
+                """).all()
+            return (dropped, !pausedRows.isEmpty)
+        }
+    }
+
+    public static func microseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+    }
+}
+
+extension JSONValue {
+    /// The elements of an array of objects; empty for anything else.
+    var objectArray: [JSONValue] {
+        if case .array(let values) = self { return values.filter { $0.objectMembers != nil } }
+        return []
+    }
+}

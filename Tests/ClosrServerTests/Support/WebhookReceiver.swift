@@ -1,0 +1,1 @@
+../../closrTests/Support/WebhookReceiver.swift
