@@ -16,6 +16,8 @@ public struct AppConfig: Sendable {
     public var logger: Logger
     /// How webhook deliveries are sent and retried.
     public var webhooks = WebhookDeliveryPolicy()
+    /// How long the event log keeps events (Close: 30 days); nil keeps them for good.
+    public var eventRetention: Duration? = EventRetention.defaultPeriod
 
     public init(
         host: String = "127.0.0.1",

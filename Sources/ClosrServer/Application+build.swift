@@ -43,7 +43,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "closr"),
         services: [
             KeyMaintenanceService(services: services, logger: config.logger),
-            StoreMaintenanceService(store: services.store, logger: config.logger),
+            StoreMaintenanceService(store: services.store, eventRetention: config.eventRetention, logger: config.logger),
             WebhookDispatcher(outbox: services.outbox, addresses: services.webhookAddresses, policy: config.webhooks, logger: config.logger),
         ],
         logger: config.logger

@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     ))
     var secretKeyFile: String?
 
+    @Option(help: "Days the event log keeps events (default 30, as Close); 0 keeps them for good. API keys' audit events are always kept.")
+    var eventRetentionDays = 30
+
     @Option(help: .hidden) var webhookFirstRetrySeconds: Double?
     @Option(help: .hidden) var webhookLeaseSeconds: Double?
 
@@ -93,6 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         var config = AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger)
+        guard eventRetentionDays >= 0 else { throw ValidationError("--event-retention-days takes a whole number of days, 0 to keep events for good.") }
+        config.eventRetention = eventRetentionDays == 0 ? nil : .seconds(eventRetentionDays * 86_400)
         // Tuning for tests and operators who need faster retries; Close's timings otherwise.
         if let seconds = webhookFirstRetrySeconds, seconds > 0 { config.webhooks.firstRetry = .milliseconds(Int(seconds * 1000)) }
         if let seconds = webhookLeaseSeconds, seconds > 0 { config.webhooks.lease = .milliseconds(Int(seconds * 1000)) }

@@ -259,4 +259,33 @@ import Testing
             #expect(try await client.json(.delete, "/api/v1/custom_activity/\(typeID)/", key: key).status == .noContent)
         }
     }
+
+    @Test func emailsGatherInThreadsListedEitherWay() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            let (leadID, _) = try await Self.lead(client, key)
+            let first = try await client.json(.post, "/api/v1/activity/email/", key: key,
+                #"{"lead_id": "\#(leadID)", "status": "inbox", "subject": "Pricing", "sender": "Bob <bob@customer.test>", "to": ["ada@acme.test"]}"#)
+            let threadID = try #require(first.json["thread_id"] as? String)
+            let reply = try await client.json(.post, "/api/v1/activity/email/", key: key,
+                #"{"lead_id": "\#(leadID)", "status": "sent", "subject": "Re: Pricing", "thread_id": "\#(threadID)", "to": ["bob@customer.test"], "cc": ["Carol <carol@customer.test>"]}"#)
+            #expect(reply.status == .ok && reply.json["thread_id"] as? String == threadID)
+            let thread = try await client.json(.get, "/api/v1/activity/emailthread/\(threadID)/", key: key).json
+            #expect(thread["_type"] as? String == "EmailThread" && thread["n_emails"] as? Int == 2)
+            #expect(thread["latest_normalized_subject"] as? String == "Pricing")
+            #expect((thread["emails"] as? [[String: Any]])?.compactMap { $0["subject"] as? String } == ["Pricing", "Re: Pricing"])
+            #expect(Set((thread["participants"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }) == ["bob@customer.test", "ada@acme.test", "carol@customer.test"])
+            // The generic list: each email by default, their threads with thread_emails.
+            #expect(try await Self.activities(client, key, "lead_id=\(leadID)&_type__in=Email,EmailThread").count == 2)
+            let threads = try await Self.activities(client, key, "lead_id=\(leadID)&thread_emails=true&_type__in=Email,EmailThread")
+            #expect(threads.count == 1 && (threads.first?["emails"] as? [Any])?.count == 2)
+            #expect(try await Self.activities(client, key, "lead_id=\(leadID)&thread_emails=only").filter { $0["_type"] as? String == "Email" }.isEmpty)
+            let (otherLead, _) = try await Self.lead(client, key, #"{"name": "Elsewhere"}"#)
+            #expect(try await client.json(.post, "/api/v1/activity/email/", key: key, #"{"lead_id": "\#(otherLead)", "status": "inbox", "thread_id": "\#(threadID)"}"#).status == .badRequest)
+            // Deleting the thread deletes its emails.
+            #expect(try await client.json(.delete, "/api/v1/activity/emailthread/\(threadID)/", key: key).status == .ok)
+            #expect(try await Self.activities(client, key, "lead_id=\(leadID)&_type=Email").isEmpty)
+        }
+    }
 }

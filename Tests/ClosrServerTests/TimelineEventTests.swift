@@ -98,4 +98,26 @@ import Testing
             #expect((changes.first?["data"] as? [String: Any])?["new_status_label"] as? String == "Customer")
         }
     }
+
+    @Test func eventsPastTheRetentionPeriodAreDroppedButKeyAuditIsKept() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            let oldLead = try #require(try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Long ago"}"#).json["id"] as? String)
+            let newLead = try #require(try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Today"}"#).json["id"] as? String)
+            _ = try await client.json(.post, "/api/v1/api_key/", key: key, #"{"label": "audited"}"#)
+            let longAgo = CloseTimestamp.now().microseconds - 31 * 86_400 * 1_000_000
+            try await env.store.transaction { sql in
+                try await sql.update("events").set("date_created", to: longAgo).set("date_updated", to: longAgo)
+                    .where("object_id", .equal, oldLead).run()
+                try await sql.update("events").set("date_created", to: longAgo).where("object_type", .equal, "api_key").run()
+            }
+            let dropped = try await EventRetention(store: env.store).purge(olderThan: EventRetention.defaultPeriod, batch: 1)
+            #expect(dropped == 1)
+            #expect(try await Self.events(client, key, objectID: oldLead).isEmpty)
+            #expect(try await Self.events(client, key, objectID: newLead).count == 1)
+            let audit = try await client.json(.get, "/api/v1/event/?object_type=api_key", key: key).json["data"] as? [Any] ?? []
+            #expect(!audit.isEmpty, "API keys' audit events are kept")
+        }
+    }
 }

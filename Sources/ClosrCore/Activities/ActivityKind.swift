@@ -103,7 +103,7 @@ extension ActivityKind {
             "in_reply_to_id": shortText, "message_ids": .stringList, "references": .stringList, "template_id": shortText,
             "attachments": .objectList,
         ],
-        required: ["status"]
+        required: ["status"], related: "thread_id"
     )
 
     static let emailThread = ActivityKind(

@@ -31,6 +31,7 @@ public struct ActivityService: Sendable {
         var reader = try BodyReader(body)
         let leadID = reader.string("lead_id")
         let contactID = reader.string("contact_id")
+        let threadID = kind.type == ActivityKind.email.type ? reader.string("thread_id") : nil
         let userID = reader.has("user_id") ? reader.string("user_id") : principal.userID
         let activityAt = Self.timestamp(&reader, "activity_at")
         let dateCreated = Self.timestamp(&reader, "date_created")
@@ -61,11 +62,18 @@ public struct ActivityService: Sendable {
                 break
             }
             try await Self.checkReferences(leadID: leadID, contactID: contactID, userID: userID, in: db)
+            if kind.type == ActivityKind.email.type {
+                let thread = try await EmailThreads.thread(for: threadID, leadID: leadID, contactID: contactID, userID: userID, origin: origin, at: now, in: db)
+                Self.set(&fields, "thread_id", .string(thread))
+            }
             let columns = ActivityRow.insertColumns(
                 id: id, kind: kind, leadID: leadID, contactID: contactID, userID: userID,
                 activityAt: (activityAt ?? now).microseconds, fields: fields, createdBy: principal.userID, at: now.microseconds
             )
             try await db.insert(into: .activities, columns).run()
+            if kind.type == ActivityKind.email.type, let thread = Self.value(fields, "thread_id").text {
+                try await EmailThreads.refresh(thread, in: db)
+            }
             let activity = try await Self.activity(id: id, kind: kind, in: db)
             if let objectType = kind.eventObjectType {
                 try await EventLog.record(
@@ -89,7 +97,7 @@ public struct ActivityService: Sendable {
         var select = db.select(from: .activities).column("*").where("id", .equal, id)
         if let kind { select = select.where("type", .equal, kind.type) }
         guard let row = try await select.first(ActivityRow.self) else { throw CloseError.notFound("Activity not found") }
-        return row.activity(try await CRMDirectory.load(db))
+        return try await EmailThreads.withEmails([row.activity(try await CRMDirectory.load(db))], in: db)[0]
     }
 
     // MARK: Update
@@ -140,6 +148,9 @@ public struct ActivityService: Sendable {
             }
             guard !changed.isEmpty else { return before }
             try await update.set("fields", to: JSONColumn.text(.object(fields))).where("id", .equal, id).run()
+            if kind.type == ActivityKind.email.type, let thread = Self.value(fields, "thread_id").text {
+                try await EmailThreads.refresh(thread, in: db)
+            }
             let after = try await Self.activity(id: id, kind: kind, in: db)
             if let objectType = kind.eventObjectType {
                 try await EventLog.recordUpdate(
@@ -161,6 +172,9 @@ public struct ActivityService: Sendable {
             if kind.type == ActivityKind.emailThread.type {
                 // Deleting a thread deletes its emails.
                 try await db.delete(from: .activities).where("type", .equal, ActivityKind.email.type).where("related_id", .equal, id).run()
+            }
+            if kind.type == ActivityKind.email.type, let thread = activity["thread_id"]?.text {
+                try await EmailThreads.refresh(thread, in: db)
             }
             if let objectType = kind.eventObjectType {
                 try await EventLog.record(
@@ -184,6 +198,9 @@ public struct ActivityService: Sendable {
         /// `opportunity_id`, `custom_activity_type_id`, `form_id`, `task_id`.
         public var relatedIDs: [String]?
         public var dateRanges: [(column: String, comparison: LeadQuery.Comparison, value: CloseTimestamp)] = []
+        /// `thread_emails` on the generic list: nil lists each email, `true` threads with their emails
+        /// instead, `only` threads only.
+        public var threadEmails: String?
         /// `date_created` or `activity_at`.
         public var orderColumn = "date_created"
         public var descending = true
@@ -214,7 +231,13 @@ public struct ActivityService: Sendable {
             }
             typeNames = typeNames.map { current in current.filter(names.contains) } ?? names
         }
+        if kind == nil {
+            // The generic list shows each email (default) or their threads, not both.
+            let hidden = filter.threadEmails == nil ? ActivityKind.emailThread.type : ActivityKind.email.type
+            typeNames = (typeNames ?? ActivityKind.all.map(\.type)).filter { $0 != hidden }
+        }
         let selectedTypes = typeNames
+        let embedEmails = kind?.type == ActivityKind.emailThread.type || filter.threadEmails == "true"
         let related = relatedIDs
         return try await scope.read { db in
             var select = db.select(from: .activities).column("*")
@@ -231,7 +254,8 @@ public struct ActivityService: Sendable {
             let rows = try await select.orderBy(filter.orderColumn, direction).orderBy("id", direction)
                 .offset(skip).limit(limit + 1).all(ActivityRow.self)
             let directory = try await CRMDirectory.load(db)
-            return (rows.prefix(limit).map { $0.activity(directory) }, rows.count > limit)
+            let page = rows.prefix(limit).map { $0.activity(directory) }
+            return (embedEmails ? try await EmailThreads.withEmails(page, in: db) : page, rows.count > limit)
         }
     }
 

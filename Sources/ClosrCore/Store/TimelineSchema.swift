@@ -120,5 +120,7 @@ enum TimelineSchema {
         try await db.create(index: "webhook_event_types_match").on("webhook_event_types")
             .column("organization_id").column("object_type").column("action").run()
         try await WebhookOutboxTrigger.create(db)
+        // Event retention drops old events of every organization by creation date.
+        try await db.create(index: "events_date_created").on("events").column("date_created").run()
     }
 }

@@ -60,7 +60,7 @@ public struct WebhookOutbox: Sendable {
             return claimed
         }
         guard !claimed.isEmpty else { return [] }
-        return try await store.read { sql in
+        let (deliveries, orphans): ([Delivery], [String]) = try await store.read { sql in
             var events: [String: EventRow] = [:]
             for row in try await sql.select().column("*").from("events").where("id", .in, Array(Set(claimed.map(\.eventID))))
                 .all(decoding: EventRow.self, with: EventRow.decoder) {
@@ -70,7 +70,11 @@ public struct WebhookOutbox: Sendable {
             for row in try await sql.select().column("*").from("webhooks").where("id", .in, Array(Set(claimed.map(\.webhookID)))).all(WebhookService.Row.self) {
                 webhooks[row.subscription.id] = row
             }
-            return claimed.compactMap { item in
+            // A delivery whose event has passed the retention period cannot be sent: dropped rather than
+            // claimed again forever. One whose key this node cannot unseal (a node started with another
+            // secret key file) is left for its lease to run out, for a node that can.
+            let orphans = claimed.filter { events[$0.eventID]?.organizationId != $0.organizationID }.map(\.id)
+            let deliveries: [Delivery] = claimed.compactMap { item in
                 guard let event = events[item.eventID], event.organizationId == item.organizationID,
                       let webhook = webhooks[item.webhookID], webhook.subscription.organizationID == item.organizationID,
                       let key = try? sealer.unsealed(webhook.sealedKey)
@@ -81,7 +85,12 @@ public struct WebhookOutbox: Sendable {
                     event: event.event, attempts: item.attempts, dateCreated: CloseTimestamp(microseconds: item.dateCreated)
                 )
             }
+            return (deliveries, orphans)
         }
+        if !orphans.isEmpty {
+            try await store.transaction { sql in try await sql.delete(from: "webhook_deliveries").where("id", .in, orphans).run() }
+        }
+        return deliveries
     }
 
     /// Whether the subscription wants this event: one of its entries for the event's pair has no extra

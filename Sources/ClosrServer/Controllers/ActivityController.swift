@@ -91,8 +91,9 @@ struct ActivityController {
             filter.orderColumn = column
             filter.descending = descending
         }
-        if let threads = query.nonEmpty("thread_emails"), !["true", "false", "only"].contains(threads) {
-            throw CloseError.badRequest("thread_emails must be true, false or only")
+        if let threads = query.nonEmpty("thread_emails") {
+            guard ["true", "false", "only"].contains(threads) else { throw CloseError.badRequest("thread_emails must be true, false or only") }
+            filter.threadEmails = threads == "false" ? nil : threads
         }
         return filter
     }

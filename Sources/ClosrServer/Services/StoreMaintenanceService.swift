@@ -2,11 +2,13 @@ import ClosrCore
 import Logging
 import ServiceLifecycle
 
-/// Refreshes the database's query-planner statistics (``Store/optimize()``) once the server has
-/// started — in the background, so the port opens without waiting for it — and then every hour, so
-/// plans keep up with an organization's growth.
+/// Upkeep of the database, once the server has started (in the background, so the port opens without
+/// waiting) and then every hour: refreshes the query planner's statistics (``Store/optimize()``) so
+/// plans keep up with an organization's growth, and drops events past the retention period
+/// (``EventRetention``; nil keeps them).
 struct StoreMaintenanceService: Service {
     let store: any Store
+    let eventRetention: Duration?
     let logger: Logger
     var interval: Duration = .seconds(3600)
 
@@ -17,6 +19,14 @@ struct StoreMaintenanceService: Service {
                     try await store.optimize()
                 } catch {
                     logger.warning("Could not refresh the database's statistics: \(error)")
+                }
+                if let eventRetention {
+                    do {
+                        let dropped = try await EventRetention(store: store).purge(olderThan: eventRetention)
+                        if dropped > 0 { logger.info("Dropped \(dropped) events past the retention period") }
+                    } catch {
+                        logger.warning("Could not drop old events: \(error)")
+                    }
                 }
                 try await Task.sleep(for: interval)
             }
