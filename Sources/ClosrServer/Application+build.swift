@@ -6,6 +6,8 @@ import Logging
 /// call this, so tests exercise exactly what `closr serve` runs.
 public func buildApplication(_ config: AppConfig, services: CoreServices) -> some ApplicationProtocol {
     let router = Router(context: ClosrRequestContext.self, options: [.autoGenerateHeadEndpoints])
+    let inFlight = InFlightRequests()
+    router.add(middleware: InFlightRequests.Middleware(gauge: inFlight))
     router.add(middleware: RequestLogMiddleware(logger: config.logger, trustedProxies: config.trustedProxies))
     router.add(middleware: CloseErrorMiddleware(logger: config.logger, maxBodyBytes: config.maxBodyBytes))
     router.add(middleware: URLNULGuard())
@@ -44,7 +46,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
         services: [
             KeyMaintenanceService(services: services, logger: config.logger),
             StoreMaintenanceService(store: services.store, eventRetention: config.eventRetention, logger: config.logger),
-            WebhookDispatcher(outbox: services.outbox, addresses: services.webhookAddresses, policy: config.webhooks, logger: config.logger),
+            WebhookDispatcher(outbox: services.outbox, addresses: services.webhookAddresses, policy: config.webhooks, inFlight: inFlight, logger: config.logger),
         ],
         logger: config.logger
     )

@@ -59,6 +59,13 @@ import Testing
             let rival = try await env.otherOrganization()
             #expect(try await client.json(.get, "/api/v1/webhook/\(id)/", key: rival.secret).status == .notFound)
             #expect(try await client.json(.delete, "/api/v1/webhook/\(id)/", key: rival.secret).status == .notFound)
+            // A member manages only their own subscriptions, and cannot have others' key audit delivered.
+            let member = try await env.member(email: "bob@example.com", role: "user")
+            #expect(try await client.json(.get, "/api/v1/webhook/\(id)/", key: member.secret).status == .notFound)
+            #expect((try await client.json(.get, "/api/v1/webhook/", key: member.secret).json["data"] as? [Any])?.isEmpty == true)
+            let audit = try await client.json(.post, "/api/v1/webhook/", key: member.secret, #"{"url": "https://93.184.215.14/a", "events": [{"object_type": "api_key", "action": "created"}]}"#)
+            #expect(audit.status == .badRequest)
+            #expect(try await client.json(.post, "/api/v1/webhook/", key: member.secret, #"{"url": "https://93.184.215.14/a", "events": [{"object_type": "lead", "action": "created"}]}"#).status == .created)
             #expect(try await client.json(.delete, "/api/v1/webhook/\(id)/", key: key).status == .ok)
             #expect(try await client.json(.get, "/api/v1/webhook/\(id)/", key: key).status == .notFound)
         }

@@ -104,13 +104,17 @@ public struct WebhookOutbox: Sendable {
         }
     }
 
-    /// Delivered (or filtered out): the row goes, and the subscription is healthy again.
-    public func settled(_ delivery: Delivery) async throws {
+    /// Delivered (or filtered out): the rows go, and their subscriptions are healthy again — one
+    /// transaction for a whole batch, so a busy dispatcher takes the writer as rarely as it can.
+    public func settled(_ deliveries: [Delivery]) async throws {
+        guard !deliveries.isEmpty else { return }
         try await store.transaction { sql in
-            try await sql.delete(from: "webhook_deliveries").where("id", .equal, delivery.id).run()
-            try await sql.update("webhooks").set("failing_since", to: Int64?.none).set("latest_error", to: String?.none)
-                .where("id", .equal, delivery.webhookID).where("organization_id", .equal, delivery.organizationID)
-                .where("failing_since", .isNot, SQLLiteral.null).run()
+            try await sql.delete(from: "webhook_deliveries").where("id", .in, deliveries.map(\.id)).run()
+            for (organizationID, group) in Dictionary(grouping: deliveries, by: \.organizationID) {
+                try await sql.update("webhooks").set("failing_since", to: Int64?.none).set("latest_error", to: String?.none)
+                    .where("id", .in, Array(Set(group.map(\.webhookID)))).where("organization_id", .equal, organizationID)
+                    .where("failing_since", .isNot, SQLLiteral.null).run()
+            }
         }
     }
 

@@ -37,7 +37,7 @@ public struct WebhookService: Sendable {
     }
 
     /// `events`: a non-empty list of `{object_type, action, extra_filter?}`; the distinct pairs.
-    static func events(_ reader: inout BodyReader) -> (JSONValue, [(String, String)])? {
+    static func events(_ reader: inout BodyReader, principal: Principal) -> (JSONValue, [(String, String)])? {
         guard let items = reader.array("events") else {
             reader.fail("events", "This field is required: a list of {\"object_type\", \"action\"}.")
             return nil
@@ -53,6 +53,12 @@ public struct WebhookService: Sendable {
                   let action = item["action"]?.text, !action.isEmpty, action.count <= 100
             else {
                 reader.fail("events", "Entry \(index) needs object_type and action strings.")
+                return nil
+            }
+            // API keys' events are their owners' audit trail: a member who is not an admin sees only
+            // their own in the event log, so only admins may have them delivered.
+            if objectType == "api_key", !principal.isAdmin {
+                reader.fail("events", "Only an admin can subscribe to api_key events.")
                 return nil
             }
             var members: [(String, JSONValue)] = [("object_type", .string(objectType)), ("action", .string(action))]
@@ -86,7 +92,7 @@ public struct WebhookService: Sendable {
         }
         let url = reader.string("url", maxLength: 2000)
         if url == nil { reader.fail("url", "This field is required.") }
-        let events = Self.events(&reader)
+        let events = Self.events(&reader, principal: principal)
         let verifySSL = Self.bool(&reader, "verify_ssl") ?? true
         if let url, let problem = await addresses.problem(with: url) { reader.fail("url", problem) }
         try reader.validate()
@@ -149,7 +155,7 @@ public struct WebhookService: Sendable {
         }
         let url = reader.has("url") ? reader.string("url", maxLength: 2000) : nil
         if reader.has("url"), url == nil { reader.fail("url", "Expected a URL.") }
-        let events = reader.has("events") ? Self.events(&reader) : nil
+        let events = reader.has("events") ? Self.events(&reader, principal: principal) : nil
         let verifySSL = Self.bool(&reader, "verify_ssl")
         let status = reader.string("status")
         if let status, !["active", "paused"].contains(status) { reader.fail("status", "Use active or paused.") }

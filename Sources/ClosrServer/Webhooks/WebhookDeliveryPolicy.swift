@@ -14,6 +14,9 @@ public struct WebhookDeliveryPolicy: Sendable {
     public var pollInterval: Duration = .milliseconds(100)
     /// Deliveries sent at once by one node.
     public var batchSize = 32
+    /// While the node is serving requests: deliveries sent at once, and the pause after each batch.
+    public var busyBatchSize = 8
+    public var busyPause: Duration = .milliseconds(200)
 
     public init() {}
 

@@ -18,6 +18,9 @@ struct WebhookDispatcher: Service {
     let outbox: WebhookOutbox
     let addresses: WebhookAddressPolicy
     let policy: WebhookDeliveryPolicy
+    /// While the node is serving requests, deliveries go in small batches with pauses between them, and
+    /// the backlog is caught up once it is idle.
+    let inFlight: InFlightRequests
     let logger: Logger
 
     func run() async throws {
@@ -26,8 +29,9 @@ struct WebhookDispatcher: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let batch: [WebhookOutbox.Delivery]
+                let busy = inFlight.isBusy
                 do {
-                    batch = try await outbox.claim(limit: policy.batchSize, lease: policy.lease)
+                    batch = try await outbox.claim(limit: busy ? policy.busyBatchSize : policy.batchSize, lease: policy.lease)
                 } catch {
                     logger.warning("webhook outbox: cannot claim deliveries: \(String(describing: error).prefix(300))")
                     batch = []
@@ -36,11 +40,19 @@ struct WebhookDispatcher: Service {
                     try? await Task.sleep(for: policy.pollInterval)
                     continue
                 }
-                await withTaskGroup(of: Void.self) { group in
+                let settled = await withTaskGroup(of: WebhookOutbox.Delivery?.self) { group in
                     for delivery in batch {
-                        group.addTask { await send(delivery, client: delivery.verifySSL ? verifying : trusting) }
+                        group.addTask { await send(delivery, client: delivery.verifySSL ? verifying : trusting) ? delivery : nil }
                     }
+                    return await group.reduce(into: [WebhookOutbox.Delivery]()) { if let delivery = $1 { $0.append(delivery) } }
                 }
+                do {
+                    try await outbox.settled(settled)
+                } catch {
+                    // Their leases run out and they are sent again: at least once.
+                    logger.warning("webhook outbox: cannot record \(settled.count) deliveries as made: \(String(describing: error).prefix(300))")
+                }
+                if busy { try? await Task.sleep(for: policy.busyPause) }
             }
         }
         try? await verifying.shutdown()
@@ -79,10 +91,15 @@ struct WebhookDispatcher: Service {
         return mac.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    private func send(_ delivery: WebhookOutbox.Delivery, client: HTTPClient) async {
+    /// Sends one delivery; true when it is settled (delivered, or not wanted by its extra filter),
+    /// false when it failed and was rescheduled.
+    private func send(_ delivery: WebhookOutbox.Delivery, client: HTTPClient) async -> Bool {
         do {
-            guard WebhookOutbox.wanted(delivery) else { return try await outbox.settled(delivery) }
-            if let problem = await addresses.problem(with: delivery.url) { return try await fail(delivery, problem) }
+            guard WebhookOutbox.wanted(delivery) else { return true }
+            if let problem = await addresses.problem(with: delivery.url) {
+                try await fail(delivery, problem)
+                return false
+            }
             let (body, headers) = Self.request(for: delivery, timestamp: Int(Date().timeIntervalSince1970))
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST
@@ -91,14 +108,12 @@ struct WebhookDispatcher: Service {
             let response = try await client.execute(request, timeout: .seconds(policy.responseTimeout.components.seconds + policy.connectTimeout.components.seconds))
             // Read (and drop) up to 64 KiB of the answer so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
-            if (200..<300).contains(Int(response.status.code)) {
-                try await outbox.settled(delivery)
-            } else {
-                try await fail(delivery, "The receiver answered \(response.status.code).")
-            }
+            if (200..<300).contains(Int(response.status.code)) { return true }
+            try await fail(delivery, "The receiver answered \(response.status.code).")
         } catch {
             try? await fail(delivery, "The delivery failed: \(String(describing: error).prefix(200))")
         }
+        return false
     }
 
     private func fail(_ delivery: WebhookOutbox.Delivery, _ message: String) async throws {
