@@ -40,7 +40,7 @@ import Testing
         #expect(before.contains("\"name\":\"Acme\""))
         let otherPrincipal = try await APIKeyVerifier(store: other, caches: CoreCaches()).verify(secret: key.secret, ip: nil, userAgent: nil)
         _ = try await OrganizationService(store: other, caches: CoreCaches()).update(
-            id: key.key.organizationID, name: "Acme Renamed", currency: nil, for: otherPrincipal
+            id: key.key.organizationID, name: "Acme Renamed", currency: nil, for: otherPrincipal, origin: RequestOrigin(userID: otherPrincipal.userID)
         )
         let after = String(decoding: try await organizations.meJSON(principal), as: UTF8.self)
         #expect(after.contains("\"name\":\"Acme Renamed\""))

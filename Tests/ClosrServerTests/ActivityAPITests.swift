@@ -288,4 +288,23 @@ import Testing
             #expect(try await Self.activities(client, key, "lead_id=\(leadID)&_type=Email").isEmpty)
         }
     }
+
+    @Test func oversizedBodiesAndFieldsAreRefusedOnEveryNewEndpoint() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            let (leadID, _) = try await Self.lead(client, key)
+            let huge = String(repeating: "x", count: 2 << 20)
+            for path in ["/api/v1/activity/note/", "/api/v1/activity/call/", "/api/v1/task/", "/api/v1/webhook/", "/api/v1/custom_activity/"] {
+                let response = try await client.json(.post, path, key: key, #"{"lead_id": "\#(leadID)", "note": "\#(huge)"}"#)
+                #expect(response.status == .contentTooLarge && response.json["error"] is String, "\(path): \(response.status)")
+            }
+            let long = String(repeating: "y", count: 100_001)
+            let note = try await client.json(.post, "/api/v1/activity/note/", key: key, #"{"lead_id": "\#(leadID)", "note": "\#(long)"}"#)
+            #expect(note.status == .badRequest && (note.json["field-errors"] as? [String: String])?["note"] != nil)
+            let task = try await client.json(.post, "/api/v1/task/", key: key, #"{"lead_id": "\#(leadID)", "text": "\#(long)"}"#)
+            #expect(task.status == .badRequest && (task.json["field-errors"] as? [String: String])?["text"] != nil)
+            #expect(try await Self.activities(client, key, "lead_id=\(leadID)&_type=Note").isEmpty, "nothing half-stored")
+        }
+    }
 }

@@ -120,4 +120,19 @@ import Testing
             #expect(!audit.isEmpty, "API keys' audit events are kept")
         }
     }
+
+    @Test func organizationChangesAreEvented() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        try await env.withApp { client in
+            let id = env.organizationID
+            #expect(try await client.json(.put, "/api/v1/organization/\(id)/", key: key, #"{"name": "Acme Renamed"}"#).status == .ok)
+            #expect(try await client.json(.put, "/api/v1/organization/\(id)/", key: key, #"{"currency": "usd"}"#).status == .badRequest)
+            let events = try await Self.events(client, key, objectID: id)
+            #expect(events.count == 1 && events.first?["object_type"] as? String == "organization")
+            #expect(Set(events.first?["changed_fields"] as? [String] ?? []) == ["name", "date_updated"])
+            #expect((events.first?["previous_data"] as? [String: Any])?["name"] as? String == "Acme Sales")
+            #expect((events.first?["data"] as? [String: Any])?["name"] as? String == "Acme Renamed")
+        }
+    }
 }

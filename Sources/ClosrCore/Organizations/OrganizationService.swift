@@ -67,7 +67,7 @@ public struct OrganizationService: Sendable {
     }
 
     /// Renames the organization or changes its currency; only admins may.
-    public func update(id: String, name: String?, currency: String?, for principal: Principal) async throws -> Organization {
+    public func update(id: String, name: String?, currency: String?, for principal: Principal, origin: RequestOrigin) async throws -> Organization {
         guard id == principal.organizationID else { throw CloseError.notFound("Organization not found") }
         guard principal.isAdmin else { throw CloseError.forbidden("Only an organization admin can change the organization") }
         var fieldErrors: [String: String] = [:]
@@ -80,11 +80,26 @@ public struct OrganizationService: Sendable {
         }
         guard fieldErrors.isEmpty else { throw CloseError.validation(fieldErrors) }
         if trimmedName != nil || currency != nil {
+            let now = CloseTimestamp.now()
             try await principal.scope.write { db in
-                var update = db.updateOrganization().set("date_updated", to: CloseTimestamp.now().microseconds)
+                guard let row = try await db.selectOrganization().columns("name", "currency").first() else { return }
+                let oldName = try row.decode(column: "name", as: String.self)
+                let oldCurrency = try row.decode(column: "currency", as: String.self)
+                var update = db.updateOrganization().set("date_updated", to: now.microseconds)
                 if let trimmedName { update = update.set("name", to: trimmedName) }
                 if let currency { update = update.set("currency", to: currency) }
                 try await update.run()
+                // The event carries the organization's own fields (members and statuses have events of their own).
+                let after: JSONValue = .object([
+                    ("id", .string(id)), ("name", .string(trimmedName ?? oldName)), ("currency", .string(currency ?? oldCurrency)),
+                    ("date_updated", .timestamp(now)),
+                ])
+                let before: JSONValue = .object([("name", .string(oldName)), ("currency", .string(oldCurrency))])
+                let changed = [("name", trimmedName), ("currency", currency)].compactMap { $0.1 == nil ? nil : $0.0 }
+                try await EventLog.recordUpdate(
+                    in: db, objectType: "organization", objectID: id, leadID: nil, changed: changed, before: before, after: after,
+                    origin: origin, at: now
+                )
             }
         }
         return try await organization(in: principal.scope)

@@ -22,7 +22,7 @@ struct OrganizationController {
             let id = try context.parameters.require("id")
             let update = try await JSONRequestBody.decode(Update.self, from: request, maxBytes: maxBodyBytes)
             return JSONResponse.make(
-                fieldsOf: request, try await organizations.update(id: id, name: update.name, currency: update.currency, for: principal)
+                fieldsOf: request, try await organizations.update(id: id, name: update.name, currency: update.currency, for: principal, origin: context.origin(of: request))
             )
         }
     }
