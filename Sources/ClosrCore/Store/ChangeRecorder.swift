@@ -39,7 +39,10 @@ struct ChangeRecorder: ForwardingSQLDatabase {
         case "api_keys": return [.keys]
         case "organizations", "users", "memberships", "statuses", "pipelines", "custom_fields": return [.accounts]
         case "leads": return rowsAddedOrRemoved ? [.leadCount] : []
-        case "contacts", "opportunities", "events", "schema_migrations": return []
+        // No cache holds these: activities, tasks, webhooks and their outbox are read fresh per request.
+        case "contacts", "opportunities", "events", "schema_migrations", "activities", "tasks", "custom_activity_types",
+             "webhooks", "webhook_event_types", "webhook_deliveries":
+            return []
         default: return Set(ChangeKind.allCases)
         }
     }

@@ -45,7 +45,7 @@ extension WebhookOutboxTrigger {
     /// node's claim passes over it instead of waiting; SQLite's writer lock serialises claims anyway.
     struct ClaimLock: SQLExpression {
         func serialize(to serializer: inout SQLSerializer) {
-            if DialectSQL.isPostgres(serializer) { serializer.write(" FOR UPDATE OF d SKIP LOCKED") }
+            if DialectSQL.isPostgres(serializer) { serializer.write("FOR UPDATE OF d SKIP LOCKED") }
         }
     }
 }

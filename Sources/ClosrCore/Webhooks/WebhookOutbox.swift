@@ -40,13 +40,22 @@ public struct WebhookOutbox: Sendable {
     public func claim(limit: Int, lease: Duration, now: CloseTimestamp = .now()) async throws -> [Delivery] {
         let leaseEnd = now.microseconds + Int64(lease.components.seconds) * 1_000_000 + lease.components.attoseconds / 1_000_000_000_000
         let claimed: [(id: String, organizationID: String, webhookID: String, eventID: String, attempts: Int, dateCreated: Int64)] = try await store.transaction { sql in
-            let rows = try await sql.raw("""
-                SELECT d.id, d.organization_id, d.webhook_id, d.event_id, d.attempts, d.date_created FROM webhook_deliveries d
-                JOIN webhooks w ON w.id = d.webhook_id AND w.organization_id = d.organization_id
-                WHERE d.next_attempt_at <= \(bind: now.microseconds) AND w.status = 'active'
-                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id AND p.id < d.id)
-                ORDER BY d.next_attempt_at, d.id LIMIT \(unsafeRaw: String(limit))\(WebhookOutboxTrigger.ClaimLock())
-                """).all()
+            // Built as an `SQLSelect` (not text) so the store's change tracking sees a read: a claim must
+            // not move the versions every cache is checked against.
+            let d = SQLIdentifier("d")
+            let earlier = SQLRaw("NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id AND p.id < d.id)")
+            let rows = try await sql.select()
+                .columns(SQLColumn("id", table: "d"), SQLColumn("organization_id", table: "d"), SQLColumn("webhook_id", table: "d"),
+                         SQLColumn("event_id", table: "d"), SQLColumn("attempts", table: "d"), SQLColumn("date_created", table: "d"))
+                .from(SQLAlias(SQLIdentifier("webhook_deliveries"), as: d))
+                .join(SQLAlias(SQLIdentifier("webhooks"), as: SQLIdentifier("w")), method: SQLJoinMethod.inner, on: SQLRaw("w.id = d.webhook_id AND w.organization_id = d.organization_id"))
+                .where(SQLColumn("next_attempt_at", table: "d"), .lessThanOrEqual, SQLBind(now.microseconds))
+                .where(SQLColumn("status", table: "w"), .equal, SQLBind("active"))
+                .where(earlier)
+                .orderBy(SQLColumn("next_attempt_at", table: "d")).orderBy(SQLColumn("id", table: "d"))
+                .limit(limit)
+                .lockingClause(WebhookOutboxTrigger.ClaimLock())
+                .all()
             let claimed = try rows.map {
                 (try $0.decode(column: "id", as: String.self), try $0.decode(column: "organization_id", as: String.self),
                  try $0.decode(column: "webhook_id", as: String.self), try $0.decode(column: "event_id", as: String.self),
@@ -133,11 +142,11 @@ public struct WebhookOutbox: Sendable {
             try await sql.update("webhooks").set("latest_error", to: message)
                 .set(SQLIdentifier("failing_since"), to: SQLFunction("COALESCE", args: SQLIdentifier("failing_since"), SQLBind(now.microseconds)))
                 .where("id", .equal, delivery.webhookID).where("organization_id", .equal, delivery.organizationID).run()
-            let pausedRows = try await sql.raw("""
-                UPDATE webhooks SET status = 'paused', pause_reason = 'failing_deliveries', date_updated = \(bind: now.microseconds)
-                WHERE id = \(bind: delivery.webhookID) AND organization_id = \(bind: delivery.organizationID) AND status = 'active'
-                AND failing_since <= \(bind: now.microseconds - Self.microseconds(pauseAfter)) RETURNING id
-                """).all()
+            let pausedRows = try await sql.update("webhooks").set("status", to: "paused").set("pause_reason", to: "failing_deliveries")
+                .set("date_updated", to: now.microseconds)
+                .where("id", .equal, delivery.webhookID).where("organization_id", .equal, delivery.organizationID)
+                .where("status", .equal, "active").where("failing_since", .lessThanOrEqual, now.microseconds - Self.microseconds(pauseAfter))
+                .returning("id").all()
             return (dropped, !pausedRows.isEmpty)
         }
     }
