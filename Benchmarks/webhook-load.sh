@@ -2,8 +2,8 @@
 # Webhooks off the request path (issue 16's figures), on a release build and a fresh SQLite file (or
 # PostgreSQL with CLOSR_BENCH_POSTGRES=postgres://…): lead creation (POST /lead/ with 2 contacts,
 # wrk c=16) with no webhook subscription and with two active subscriptions to a local receiver
-# (Benchmarks/webhook_receiver.py), alternated ROUNDS times so the noisy machine hits both alike; the
-# outbox is drained before each measurement. Then the time from a change to its delivery: leads created
+# (Benchmarks/webhook_receiver.py), each on a fresh server and database, alternated ROUNDS times (ABBA)
+# so the noisy machine hits both alike; the outbox is drained after each measurement with subscriptions. Then the time from a change to its delivery: leads created
 # one at a time at about 20 per second with both subscriptions, p50/p99 of (arrival − the event's
 # date_created) at the receiver.
 #
@@ -30,13 +30,24 @@ fi
 python3 Benchmarks/webhook_receiver.py "$HOOK_PORT" "$WORK/arrivals" &
 RECEIVER=$!
 PIDS+=($RECEIVER)
-"$BIN" serve --port "$PORT" --database "$DATABASE" --secret-key-file "$WORK/secret.key" --log-level warning \
-    --rate-limit off --allow-private-webhooks >"$WORK/out" 2>"$WORK/err" &
-SERVER=$!
-PIDS+=($SERVER)
-for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-KEY=$(sed -n 's/^API key: //p' "$WORK/out")
-AUTH="Authorization: Basic $(printf '%s:' "$KEY" | base64 -w0)"
+SERVER=""
+RUN=0
+# A fresh server on a fresh database for each measurement: creation slows as a database grows, so
+# measurements made one after another on one database would favour whichever came first.
+start_server() {
+    RUN=$((RUN + 1))
+    local database="$DATABASE"
+    if [ -z "${CLOSR_BENCH_POSTGRES:-}" ]; then database="sqlite:$WORK/closr-$RUN.sqlite"; else database="${DATABASE}_$RUN"; fi
+    "$BIN" serve --port "$PORT" --database "$database" --secret-key-file "$WORK/secret.key" --log-level warning \
+        --rate-limit off --allow-private-webhooks >"$WORK/out" 2>"$WORK/err" &
+    SERVER=$!
+    PIDS+=($SERVER)
+    for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+    KEY=$(sed -n 's/^API key: //p' "$WORK/out")
+    AUTH="Authorization: Basic $(printf '%s:' "$KEY" | base64 -w0)"
+    rm -f "$WORK/subscriptions"
+}
+stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
 BASE="http://127.0.0.1:$PORT"
 api() { curl -fsS -X "$1" -H "$AUTH" -H 'Content-Type: application/json' "$BASE/api/v1/$2" ${3:+-d "$3"}; }
 
@@ -78,30 +89,28 @@ measure() {
 }
 leads() { api GET "lead/?_limit=1&_fields=id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_results"])'; }
 
-echo "database: ${DATABASE%%\?*}"
+echo "database: ${DATABASE%%\?*} (a fresh one for each measurement)"
 touch "$WORK/arrivals"
 delivered_before=0
-# One measurement with the two subscriptions; the outbox is drained afterwards so the next starts clean.
+# One measurement with the two subscriptions, on a fresh server; the outbox is drained afterwards.
 measure_with() {
+    start_server
     subscribe
-    local before after
-    before=$(leads)
     measure "round $1: POST /lead/ (2 contacts), 2 subscriptions"
     with=$(cat "$WORK/last")
-    after=$(leads)
-    delivered_before=$((delivered_before + 2 * (after - before)))
+    delivered_before=$((delivered_before + 2 * $(leads)))
     local start
     start=$(date +%s.%N)
     drain "$delivered_before"
     printf 'round %s: outbox drained %.1f s after the load ended (%s deliveries so far)\n' "$1" "$(echo "$(date +%s.%N) - $start" | bc -l)" "$delivered_before"
-    unsubscribe
+    stop_server
 }
 measure_without() {
+    start_server
     measure "round $1: POST /lead/ (2 contacts), no subscription"
     without=$(cat "$WORK/last")
+    stop_server
 }
-# The database grows during the run and creation slows with it, so the order alternates (without
-# first in odd rounds, with first in even ones) and each round's ratio pairs neighbours.
 for round in $(seq 1 "$ROUNDS"); do
     if [ $((round % 2)) -eq 1 ]; then measure_without "$round"; measure_with "$round"; else measure_with "$round"; measure_without "$round"; fi
     printf 'round %s: with / without = %.3f\n' "$round" "$(echo "$with / $without" | bc -l)"
@@ -109,6 +118,7 @@ done
 
 # Latency from change to delivery, at a modest steady rate.
 : > "$WORK/arrivals"
+start_server
 subscribe
 for i in $(seq 1 300); do
     api POST lead/ "{\"name\": \"Latency $i\"}" >/dev/null

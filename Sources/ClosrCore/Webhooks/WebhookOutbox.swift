@@ -48,7 +48,9 @@ public struct WebhookOutbox: Sendable {
                 .columns(SQLColumn("id", table: "d"), SQLColumn("organization_id", table: "d"), SQLColumn("webhook_id", table: "d"),
                          SQLColumn("event_id", table: "d"), SQLColumn("attempts", table: "d"), SQLColumn("date_created", table: "d"))
                 .from(SQLAlias(SQLIdentifier("webhook_deliveries"), as: d))
-                .join(SQLAlias(SQLIdentifier("webhooks"), as: SQLIdentifier("w")), method: SQLJoinMethod.inner, on: SQLRaw("w.id = d.webhook_id AND w.organization_id = d.organization_id"))
+                // Due deliveries first, in order (their index), then each one's subscription: left to
+                // itself SQLite started from the subscriptions and sorted every undelivered row of each.
+                .join(SQLAlias(SQLIdentifier("webhooks"), as: SQLIdentifier("w")), method: OuterLoopFirstJoin(), on: SQLRaw("w.id = d.webhook_id AND w.organization_id = d.organization_id"))
                 .where(SQLColumn("next_attempt_at", table: "d"), .lessThanOrEqual, SQLBind(now.microseconds))
                 .where(SQLColumn("status", table: "w"), .equal, SQLBind("active"))
                 .where(earlier)

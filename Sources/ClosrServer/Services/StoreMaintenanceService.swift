@@ -24,6 +24,8 @@ struct StoreMaintenanceService: Service {
                     do {
                         let dropped = try await EventRetention(store: store).purge(olderThan: eventRetention)
                         if dropped > 0 { logger.info("Dropped \(dropped) events past the retention period") }
+                    } catch is CancellationError {
+                        return
                     } catch {
                         logger.warning("Could not drop old events: \(error)")
                     }

@@ -32,6 +32,8 @@ struct WebhookDispatcher: Service {
                 let busy = inFlight.isBusy
                 do {
                     batch = try await outbox.claim(limit: busy ? policy.busyBatchSize : policy.batchSize, lease: policy.lease)
+                } catch is CancellationError {
+                    break
                 } catch {
                     logger.warning("webhook outbox: cannot claim deliveries: \(String(describing: error).prefix(300))")
                     batch = []
