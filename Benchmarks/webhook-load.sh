@@ -19,7 +19,13 @@ swift build -c release --product closr >&2
 BIN=$(swift build -c release --show-bin-path)/closr
 WORK=$(mktemp -d)
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 1
+    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
 if [ -n "${CLOSR_BENCH_POSTGRES:-}" ]; then
     case "$CLOSR_BENCH_POSTGRES" in *\?*) sep="&" ;; *) sep="?" ;; esac
     DATABASE="${CLOSR_BENCH_POSTGRES}${sep}schema=bench_$(date +%s)_$$"
@@ -131,3 +137,4 @@ lat = sorted((float(a) - float(c)) * 1000 for a, c in (l.split() for l in open(s
 pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
 print(f"change → delivery over {len(lat)} deliveries (2 subscriptions, ~20 leads/s): p50 {pick(0.5):.1f} ms, p99 {pick(0.99):.1f} ms, max {lat[-1]:.1f} ms")
 PY
+stop_server
