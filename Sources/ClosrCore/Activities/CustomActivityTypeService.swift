@@ -77,9 +77,7 @@ public struct CustomActivityTypeService: Sendable {
                 if name.isEmpty { reader.fail("name", "This field is required.") } else { self.name = name }
             }
             if reader.has("description") { description = reader.string("description", maxLength: 2000) ?? "" }
-            if let value = reader.members["api_create_only"] {
-                if case .bool(let flag) = value { apiCreateOnly = flag } else { reader.fail("api_create_only", "Expected true or false.") }
-            }
+            apiCreateOnly = reader.bool("api_create_only")
             if let roles = reader.array("editable_with_roles") {
                 editableWithRoles = roles.compactMap(\.text)
                 if editableWithRoles?.count != roles.count { reader.fail("editable_with_roles", "Expected a list of role ids.") }

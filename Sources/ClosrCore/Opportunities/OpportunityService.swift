@@ -276,18 +276,8 @@ public struct OpportunityService: Sendable {
 
     static func assemble(_ rows: [OpportunityRow], directory: CRMDirectory, in db: TenantDatabase) async throws -> [Opportunity] {
         guard !rows.isEmpty else { return [] }
-        var leadNames: [String: String] = [:]
-        for row in try await db.select(from: .leads).columns("id", "name").where("id", .in, Array(Set(rows.map(\.leadId)))).all() {
-            leadNames[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
-        }
-        var contactNames: [String: String] = [:]
-        let contactIDs = Array(Set(rows.compactMap(\.contactId)))
-        if !contactIDs.isEmpty {
-            for row in try await db.select(from: .contacts).column("*").where("id", .in, contactIDs).all(ContactRow.self) {
-                contactNames[row.id] = row.contact().displayName
-            }
-        }
-        return rows.map { directory.opportunity($0, leadName: leadNames[$0.leadId] ?? "", contactName: $0.contactId.flatMap { contactNames[$0] }) }
+        let names = try await LeadAndContactNames.load(leadIDs: rows.map(\.leadId), contactIDs: rows.compactMap(\.contactId), in: db)
+        return rows.map { directory.opportunity($0, leadName: names.leads[$0.leadId] ?? "", contactName: $0.contactId.flatMap { names.contacts[$0] }) }
     }
 
     static func resolveStatus(id: String?, label: String?, in db: TenantDatabase) async throws -> Status {

@@ -36,20 +36,10 @@ public struct TaskService: Sendable {
             if reader.has("assigned_to") { assignedTo = .some(reader.string("assigned_to")) }
             if reader.has("date") { date = .some(Self.date(&reader, "date")) }
             if reader.has("due_date") { dueDate = .some(Self.date(&reader, "due_date")?.text) }
-            isComplete = Self.bool(&reader, "is_complete")
-            isDateless = Self.bool(&reader, "is_dateless")
+            isComplete = reader.bool("is_complete")
+            isDateless = reader.bool("is_dateless")
             if reader.has("priority") { priority = .some(Self.choice(&reader, "priority", ["high", "medium"])) }
             if reader.has("resolution") { resolution = .some(Self.choice(&reader, "resolution", ["abandoned", "skipped"])) }
-        }
-
-        static func bool(_ reader: inout BodyReader, _ key: String) -> Bool? {
-            switch reader.members[key] {
-            case nil: return nil
-            case .bool(let value)?: return value
-            default:
-                reader.fail(key, "Expected true or false.")
-                return nil
-            }
         }
 
         static func choice(_ reader: inout BodyReader, _ key: String, _ choices: [String]) -> String? {
@@ -129,22 +119,9 @@ public struct TaskService: Sendable {
     static func assemble(_ rows: [TaskRow], day: TaskDay, in db: TenantDatabase) async throws -> [CloseTask] {
         guard !rows.isEmpty else { return [] }
         let directory = try await CRMDirectory.load(db)
-        var leadNames: [String: String] = [:]
-        let leadIDs = Array(Set(rows.compactMap(\.leadId)))
-        if !leadIDs.isEmpty {
-            for row in try await db.select(from: .leads).columns("id", "name").where("id", .in, leadIDs).all() {
-                leadNames[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
-            }
-        }
-        var contactNames: [String: String] = [:]
-        let contactIDs = Array(Set(rows.compactMap(\.contactId)))
-        if !contactIDs.isEmpty {
-            for row in try await db.select(from: .contacts).column("*").where("id", .in, contactIDs).all(ContactRow.self) {
-                contactNames[row.id] = row.contact().displayName
-            }
-        }
+        let names = try await LeadAndContactNames.load(leadIDs: rows.compactMap(\.leadId), contactIDs: rows.compactMap(\.contactId), in: db)
         return rows.map { row in
-            row.task(directory, leadName: row.leadId.flatMap { leadNames[$0] }, contactName: row.contactId.flatMap { contactNames[$0] }, today: day)
+            row.task(directory, leadName: row.leadId.flatMap { names.leads[$0] }, contactName: row.contactId.flatMap { names.contacts[$0] }, today: day)
         }
     }
 

@@ -75,16 +75,6 @@ public struct WebhookService: Sendable {
         return (.array(kept), pairs)
     }
 
-    static func bool(_ reader: inout BodyReader, _ key: String) -> Bool? {
-        switch reader.members[key] {
-        case nil: return nil
-        case .bool(let value)?: return value
-        default:
-            reader.fail(key, "Expected true or false.")
-            return nil
-        }
-    }
-
     public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> WebhookSubscription {
         var reader = try BodyReader(body)
         for key in reader.members.keys where !["url", "events", "verify_ssl", "event_filter"].contains(key) {
@@ -93,7 +83,7 @@ public struct WebhookService: Sendable {
         let url = reader.string("url", maxLength: 2000)
         if url == nil { reader.fail("url", "This field is required.") }
         let events = Self.events(&reader, principal: principal)
-        let verifySSL = Self.bool(&reader, "verify_ssl") ?? true
+        let verifySSL = reader.bool("verify_ssl") ?? true
         if let url, let problem = await addresses.problem(with: url) { reader.fail("url", problem) }
         try reader.validate()
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
@@ -156,7 +146,7 @@ public struct WebhookService: Sendable {
         let url = reader.has("url") ? reader.string("url", maxLength: 2000) : nil
         if reader.has("url"), url == nil { reader.fail("url", "Expected a URL.") }
         let events = reader.has("events") ? Self.events(&reader, principal: principal) : nil
-        let verifySSL = Self.bool(&reader, "verify_ssl")
+        let verifySSL = reader.bool("verify_ssl")
         let status = reader.string("status")
         if let status, !["active", "paused"].contains(status) { reader.fail("status", "Use active or paused.") }
         if let url, let problem = await addresses.problem(with: url) { reader.fail("url", problem) }

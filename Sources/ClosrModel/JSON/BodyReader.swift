@@ -43,6 +43,17 @@ public struct BodyReader: Sendable {
         }
     }
 
+    /// `true` or `false`, or nil when absent; anything else is a field error.
+    public mutating func bool(_ key: String) -> Bool? {
+        switch members[key] {
+        case nil: return nil
+        case .bool(let value)?: return value
+        default:
+            fail(key, "Expected true or false.")
+            return nil
+        }
+    }
+
     public mutating func array(_ key: String) -> [JSONValue]? {
         switch members[key] {
         case nil, .null?: return nil
