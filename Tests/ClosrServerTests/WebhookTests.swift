@@ -40,7 +40,8 @@ import Testing
                          #"{"url": "https://93.184.215.14/hook", "events": [{"object_type": "lead"}]}"#,
                          #"{"url": "https://93.184.215.14/hook", "events": [{"object_type": "lead", "action": "created", "extra_filter": {"type": "regex"}}]}"#,
                          #"{"url": "https://93.184.215.14/hook", "events": [{"object_type": "lead", "action": "created"}], "color": "red"}"#,
-                         #"{"url": "https://93.184.215.14/hook", "events": [{"object_type": "lead", "action": "created"}], "verify_ssl": "no"}"#] {
+                         #"{"url": "https://93.184.215.14/hook", "events": [{"object_type": "lead", "action": "created"}], "verify_ssl": "no"}"#,
+                         #"{"url": "https://93.184.215.14/hook", "events": [{"object_type": "lead", "action": "created"}], "event_filter": {"type": "equals", "value": 1}}"#] {
                 #expect(try await client.json(.post, "/api/v1/webhook/", key: key, body).status == .badRequest, "\(body)")
             }
             let created = try await client.json(.post, "/api/v1/webhook/", key: key, #"{"url": "https://93.184.215.14/hook", "events": [{"object_type": "lead", "action": "created", "extra_filter": {"type": "field_accessor", "field": "user_id", "filter": {"type": "equals", "value": "user_x"}}}]}"#)

@@ -75,8 +75,16 @@ public struct WebhookService: Sendable {
         return (.array(kept), pairs)
     }
 
+    /// A subscription-wide `event_filter` is not supported: refused unless null, never ignored.
+    static func refuseEventFilter(_ reader: inout BodyReader) {
+        if let filter = reader.members["event_filter"], filter != .null {
+            reader.fail("event_filter", "Not supported by Closr: give each entry of events an extra_filter instead.")
+        }
+    }
+
     public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> WebhookSubscription {
         var reader = try BodyReader(body)
+        Self.refuseEventFilter(&reader)
         for key in reader.members.keys where !["url", "events", "verify_ssl", "event_filter"].contains(key) {
             reader.fail(key, "Unknown field: use url, events and verify_ssl.")
         }
@@ -140,6 +148,7 @@ public struct WebhookService: Sendable {
     /// `url`, `events`, `verify_ssl`, and `status` (`paused` by the API, or `active` to resume).
     public func update(id: String, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> WebhookSubscription {
         var reader = try BodyReader(body)
+        Self.refuseEventFilter(&reader)
         for key in reader.members.keys where !["url", "events", "verify_ssl", "status", "event_filter"].contains(key) {
             reader.fail(key, "Unknown field: use url, events, verify_ssl and status.")
         }
