@@ -135,4 +135,26 @@ import Testing
             #expect((events.first?["data"] as? [String: Any])?["name"] as? String == "Acme Renamed")
         }
     }
+
+    @Test func membersSeeAnEventsDataForAnHourAdminsAlways() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        let member = try await env.member(email: "bob@example.com", role: "user")
+        try await env.withApp { client in
+            let fresh = try #require(try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Fresh"}"#).json["id"] as? String)
+            let old = try #require(try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Old"}"#).json["id"] as? String)
+            let twoHoursAgo = CloseTimestamp.now().microseconds - 2 * 3600 * 1_000_000
+            try await env.store.transaction { sql in
+                try await sql.update("events").set("date_created", to: twoHoursAgo).where("object_id", .equal, old).run()
+            }
+            let memberOld = try #require(try await Self.events(client, member.secret, objectID: old).first)
+            #expect(memberOld["data"] is NSNull && memberOld["previous_data"] is NSNull && memberOld["action"] as? String == "created")
+            let memberFresh = try #require(try await Self.events(client, member.secret, objectID: fresh).first)
+            #expect((memberFresh["data"] as? [String: Any])?["name"] as? String == "Fresh")
+            let adminOld = try #require(try await Self.events(client, key, objectID: old).first)
+            #expect((adminOld["data"] as? [String: Any])?["name"] as? String == "Old")
+            let eventID = try #require(memberOld["id"] as? String)
+            #expect(try await client.json(.get, "/api/v1/event/\(eventID)/", key: member.secret).json["data"] is NSNull)
+        }
+    }
 }

@@ -107,9 +107,22 @@ public struct EventLog: Sendable {
                 .limit(limit + 1)
                 .all(decoding: EventRow.self, with: EventRow.decoder)
         }
-        let page = rows.prefix(limit).map(\.event)
+        let now = CloseTimestamp.now()
+        let page = rows.prefix(limit).map { Self.visible($0.event, to: principal, at: now) }
         let next = rows.count > limit ? page.last.map { Cursor(dateUpdated: $0.dateUpdated.microseconds, id: $0.id).text } : nil
         return Page(events: page, cursorNext: next)
+    }
+
+    /// How long a member who is not an admin sees an event's `data` and `previous_data` (Close: an hour,
+    /// close-api-more.md §E); after that only who changed what, and which fields.
+    public static let memberDataWindow: Int64 = 3600 * 1_000_000
+
+    static func visible(_ event: Event, to principal: Principal, at now: CloseTimestamp) -> Event {
+        guard !principal.isAdmin, now.microseconds - event.dateCreated.microseconds > memberDataWindow else { return event }
+        var event = event
+        event.data = nil
+        event.previousData = nil
+        return event
     }
 
     /// One event of the organization, or 404 (also for an API-key event a non-admin did not cause).
@@ -121,7 +134,7 @@ public struct EventLog: Sendable {
         guard let event = row?.event, principal.isAdmin || event.objectType != "api_key" || event.userID == principal.userID else {
             throw CloseError.notFound("Event not found")
         }
-        return event
+        return Self.visible(event, to: principal, at: .now())
     }
 
     /// Where a page ends: opaque to clients, base64url of `microseconds:id`.
