@@ -307,4 +307,27 @@ import Testing
             #expect(try await Self.activities(client, key, "lead_id=\(leadID)&_type=Note").isEmpty, "nothing half-stored")
         }
     }
+
+    @Test func customActivityTypesRefuseBadInputAndStayInTheirOrganization() async throws {
+        let env = try await TestEnvironment.make()
+        let key = env.secret
+        let rival = try await env.otherOrganization()
+        try await env.withApp { client in
+            for body in [#"{}"#, #"{"name": ""}"#, #"{"name": 5}"#, #"{"name": "X", "api_create_only": "yes"}"#, #"{"name": "X", "editable_with_roles": [1]}"#, "[]"] {
+                let response = try await client.json(.post, "/api/v1/custom_activity/", key: key, body)
+                #expect(response.status == .badRequest && (response.json["error"] != nil || response.json["field-errors"] != nil), "\(body)")
+            }
+            let type = try await client.json(.post, "/api/v1/custom_activity/", key: key, #"{"name": "Visit", "api_create_only": true}"#)
+            let id = try #require(type.json["id"] as? String)
+            #expect(type.json["api_create_only"] as? Bool == true)
+            #expect(try await client.json(.get, "/api/v1/custom_activity/\(id)/", key: rival.secret).status == .notFound)
+            #expect(try await client.json(.put, "/api/v1/custom_activity/\(id)/", key: rival.secret, #"{"name": "Mine"}"#).status == .notFound)
+            #expect(try await client.json(.delete, "/api/v1/custom_activity/\(id)/", key: rival.secret).status == .notFound)
+            #expect((try await client.json(.get, "/api/v1/custom_activity/", key: rival.secret).json["data"] as? [Any])?.isEmpty == true)
+            let field = try await client.json(.post, "/api/v1/custom_field/activity/", key: rival.secret, #"{"name": "F", "type": "text", "custom_activity_type_id": "\#(id)"}"#)
+            #expect(field.status == .badRequest, "another organization's type cannot take fields")
+            #expect(try await client.json(.post, "/api/v1/custom_field/activity/", key: key, #"{"name": "F", "type": "text"}"#).status == .badRequest)
+            #expect(try await client.json(.get, "/api/v1/custom_activity/actitype_nope/", key: key).status == .notFound)
+        }
+    }
 }
