@@ -99,8 +99,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard eventRetentionDays >= 0 else { throw ValidationError("--event-retention-days takes a whole number of days, 0 to keep events for good.") }
         config.eventRetention = eventRetentionDays == 0 ? nil : .seconds(eventRetentionDays * 86_400)
         // Tuning for tests and operators who need faster retries; Close's timings otherwise.
-        if let seconds = webhookFirstRetrySeconds, seconds > 0 { config.webhooks.firstRetry = .milliseconds(Int(seconds * 1000)) }
-        if let seconds = webhookLeaseSeconds, seconds > 0 { config.webhooks.lease = .milliseconds(Int(seconds * 1000)) }
+        for seconds in [webhookFirstRetrySeconds, webhookLeaseSeconds].compactMap({ $0 }) where !(0.01...86_400).contains(seconds) {
+            throw ValidationError("Webhook timings take seconds from 0.01 to 86400, not \(seconds).")
+        }
+        if let seconds = webhookFirstRetrySeconds { config.webhooks.firstRetry = .milliseconds(Int(seconds * 1000)) }
+        if let seconds = webhookLeaseSeconds { config.webhooks.lease = .milliseconds(Int(seconds * 1000)) }
         let app = buildApplication(
             config,
             services: CoreServices(store: store, sealer: sealer, webhookAddresses: WebhookAddressPolicy(allowPrivate: allowPrivateWebhooks))

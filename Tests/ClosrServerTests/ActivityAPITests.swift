@@ -134,7 +134,8 @@ import Testing
             #expect(try await client.json(.delete, "/api/v1/activity/note/\(noteID)/", key: rival.secret).status == .notFound)
             #expect(try await client.json(.post, "/api/v1/activity/note/", key: rival.secret, #"{"lead_id": "\#(leadID)"}"#).status == .badRequest)
             #expect(try await Self.activities(client, rival.secret, "lead_id=\(leadID)").isEmpty)
-            for query in ["_type=Nope", "date_created__gt=soon", "_order_by=name", "_skip=-1", "_limit=zero", "thread_emails=maybe"] {
+            let manyIDs = (0..<40_000).map { "acti_\($0)" }.joined(separator: ",")
+            for query in ["_type=Nope", "date_created__gt=soon", "_order_by=name", "_skip=-1", "_limit=zero", "thread_emails=maybe", "id__in=\(manyIDs)"] {
                 let response = try await client.json(.get, "/api/v1/activity/?\(query)", key: key)
                 #expect(response.status == .badRequest && response.json["error"] is String, "\(query)")
             }

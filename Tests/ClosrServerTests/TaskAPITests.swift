@@ -114,7 +114,8 @@ import Testing
                 let response = try await client.json(.post, "/api/v1/task/", key: key, body)
                 #expect(response.status == .badRequest, "\(body): \(response.text)")
             }
-            for query in ["view=today", "_type=chore", "is_complete=maybe", "date__lt=soon", "_order_by=text"] {
+            let manyIDs = (0..<1001).map { "task_\($0)" }.joined(separator: ",")
+            for query in ["view=today", "_type=chore", "is_complete=maybe", "date__lt=soon", "_order_by=text", "id__in=\(manyIDs)"] {
                 #expect(try await client.json(.get, "/api/v1/task/?\(query)", key: key).status == .badRequest, "\(query)")
             }
             #expect(try await client.json(.get, "/api/v1/task/\(ids[2])/", key: rival.secret).status == .notFound)

@@ -225,18 +225,15 @@ public struct TaskService: Sendable {
         var orderBy: [(column: String, descending: Bool)] = []
 
         public init(parameter: (String) -> String?) throws {
-            func list(_ name: String) -> [String]? {
-                if let many = parameter(name + "__in") { return many.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-                return parameter(name).map { [$0] }
-            }
-            ids = list("id")
-            types = list("_type")
+            func list(_ name: String) throws -> [String]? { try ListFilterValues.parse(name, parameter) }
+            ids = try list("id")
+            types = try list("_type")
             if let types, let unknown = types.first(where: { !TaskService.types.contains($0) && $0 != "all" }) {
                 throw CloseError.badRequest("Unknown task type '\(unknown)': use \(TaskService.types.joined(separator: ", ")) or all")
             }
             if types?.contains("all") == true { self.types = nil }
-            leadIDs = list("lead_id")
-            assignedTo = list("assigned_to")
+            leadIDs = try list("lead_id")
+            assignedTo = try list("assigned_to")
             if let text = parameter("is_complete") {
                 switch text.lowercased() {
                 case "true", "1": isComplete = true

@@ -59,18 +59,15 @@ struct ActivityController {
 
     static func filter(_ request: Request) throws -> ActivityService.Filter {
         let query = QueryParameters(request)
-        func list(_ name: String) -> [String]? {
-            let values = [query.nonEmpty(name), query.nonEmpty(name + "__in")].compactMap { $0 }
-                .flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            return values.isEmpty ? nil : values
-        }
+        func list(_ name: String) throws -> [String]? { try ListFilterValues.parse(name, query.nonEmpty) }
         var filter = ActivityService.Filter()
-        filter.ids = list("id")
-        filter.leadIDs = list("lead_id")
-        filter.contactIDs = list("contact_id")
-        filter.userIDs = list("user_id")
-        filter.types = list("_type")
-        let related = ["opportunity_id", "custom_activity_type_id", "form_id", "task_id"].compactMap(list).flatMap { $0 }
+        filter.ids = try list("id")
+        filter.leadIDs = try list("lead_id")
+        filter.contactIDs = try list("contact_id")
+        filter.userIDs = try list("user_id")
+        filter.types = try list("_type")
+        let related = try ["opportunity_id", "custom_activity_type_id", "form_id", "task_id"].compactMap(list).flatMap { $0 }
+        guard related.count <= ListFilterValues.maxValues else { throw CloseError.badRequest("Too many ids: at most \(ListFilterValues.maxValues)") }
         filter.relatedIDs = related.isEmpty ? nil : related
         for column in ActivityService.dateColumns.sorted() {
             for (suffix, comparison) in DateRangeFilter.comparisons {
