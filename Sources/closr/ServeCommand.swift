@@ -96,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         var config = AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger)
-        guard eventRetentionDays >= 0 else { throw ValidationError("--event-retention-days takes a whole number of days, 0 to keep events for good.") }
+        guard (0...36_500).contains(eventRetentionDays) else { throw ValidationError("--event-retention-days takes a whole number of days up to 36500, 0 to keep events for good.") }
         config.eventRetention = eventRetentionDays == 0 ? nil : .seconds(eventRetentionDays * 86_400)
         // Tuning for tests and operators who need faster retries; Close's timings otherwise.
         for seconds in [webhookFirstRetrySeconds, webhookLeaseSeconds].compactMap({ $0 }) where !(0.01...86_400).contains(seconds) {

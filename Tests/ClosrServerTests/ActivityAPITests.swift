@@ -257,6 +257,9 @@ import Testing
             #expect(try await client.json(.post, "/api/v1/activity/custom/", key: key, #"{"lead_id": "\#(leadID)", "custom_activity_type_id": "actitype_nope"}"#).status == .badRequest)
             #expect(try await Self.activities(client, key, "lead_id=\(leadID)&_type=\(typeID)").count == 1)
             #expect(try await Self.activities(client, key, "lead_id=\(leadID)&_type=Custom").count == 1)
+            _ = try await client.json(.post, "/api/v1/activity/note/", key: key, #"{"lead_id": "\#(leadID)", "note": "beside"}"#)
+            let mixed = try await Self.activities(client, key, "lead_id=\(leadID)&_type__in=Note,\(typeID)")
+            #expect(Set(mixed.compactMap { $0["_type"] as? String }) == ["Note", "CustomActivity"] && mixed.count == 2)
             #expect(try await client.json(.delete, "/api/v1/custom_activity/\(typeID)/", key: key).status == .noContent)
         }
     }

@@ -101,10 +101,17 @@ import Testing
             let bulk = try await client.json(.put, "/api/v1/task/", key: key, #"{"_params": {"id__in": "\#(ids[0]),\#(ids[1])"}, "is_complete": true}"#)
             #expect(bulk.status == .ok && bulk.json["ok"] as? Bool == true, "\(bulk.text)")
             #expect(try await Self.tasks(client, key, "is_complete=true").count == 2)
+            let asList = try await client.json(.put, "/api/v1/task/", key: key, #"{"_params": {"id__in": ["\#(ids[0])", "\#(ids[1])"]}, "priority": "high"}"#)
+            #expect(asList.status == .ok)
             let byQuery = try await client.json(.put, "/api/v1/task/?lead_id=\(leadID)", key: key, #"{"priority": "medium"}"#)
             #expect(byQuery.status == .ok)
             #expect(try await Self.tasks(client, key, "lead_id=\(leadID)").allSatisfy { $0["priority"] as? String == "medium" })
             #expect(try await client.json(.put, "/api/v1/task/", key: key, #"{"_params": {"id__in": "\#(ids[2])"}, "lead_id": "x"}"#).status == .badRequest)
+            // A bulk update never widens to the whole organization by accident.
+            for body in [#"{"_params": {}, "is_complete": true}"#, #"{"is_complete": true}"#, #"{"_params": {"idd__in": "\#(ids[2])"}, "is_complete": true}"#,
+                         #"{"_params": {"id__in": {"a": 1}}, "is_complete": true}"#] {
+                #expect(try await client.json(.put, "/api/v1/task/", key: key, body).status == .badRequest, "\(body)")
+            }
             #expect(try await Self.tasks(client, key, "is_complete=true").count == 2, "a refused bulk update changes nothing")
 
             for body in [#"{"text": "no lead"}"#, #"{"lead_id": "\#(leadID)"}"#, #"{"_type": "missed_call", "lead_id": "\#(leadID)", "text": "x"}"#,

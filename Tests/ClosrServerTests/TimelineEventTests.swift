@@ -157,4 +157,22 @@ import Testing
             #expect(try await client.json(.get, "/api/v1/event/\(eventID)/", key: member.secret).json["data"] is NSNull)
         }
     }
+
+    @Test func aBackdatedObjectIsEventedNowAndMembersDoNotSeeWebhookEvents() async throws {
+        let env = try await TestEnvironment.make(allowPrivateWebhooks: true)
+        let key = env.secret
+        let member = try await env.member(email: "bob@example.com", role: "user")
+        try await env.withApp { client in
+            let leadID = try #require(try await client.json(.post, "/api/v1/lead/", key: key, #"{"name": "Imported"}"#).json["id"] as? String)
+            let note = try await client.json(.post, "/api/v1/activity/note/", key: key, #"{"lead_id": "\#(leadID)", "note": "old", "date_created": "2019-05-01T10:00:00+00:00"}"#).json
+            #expect((note["date_created"] as? String)?.hasPrefix("2019-05-01") == true)
+            let event = try #require(try await Self.events(client, key, objectID: note["id"] as? String ?? "").first)
+            #expect((event["date_created"] as? String)?.hasPrefix(String(CloseTimestamp.now().iso8601.prefix(4))) == true, "the event is dated when it happened")
+            let hook = try await client.json(.post, "/api/v1/webhook/", key: key, #"{"url": "http://127.0.0.1:9/h", "events": [{"object_type": "lead", "action": "created"}]}"#)
+            let hookID = try #require(hook.json["id"] as? String)
+            #expect(try await Self.events(client, key, objectID: hookID).count == 1)
+            #expect(try await Self.events(client, member.secret, objectID: hookID).isEmpty, "a member does not see an admin's subscription (its URL)")
+            #expect(try await client.json(.post, "/api/v1/webhook/", key: member.secret, #"{"url": "http://127.0.0.1:9/h", "events": [{"object_type": "webhook_subscription", "action": "created"}]}"#).status == .badRequest)
+        }
+    }
 }

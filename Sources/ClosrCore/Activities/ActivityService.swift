@@ -44,7 +44,10 @@ public struct ActivityService: Sendable {
         Self.normalize(kind, &fields, given: givenMembers, creating: true, reader: &reader)
         let custom = CustomValueInput(reader)
         try reader.validate()
-        let now = dateCreated ?? CloseTimestamp.now()
+        // A backdated `date_created` (an import) dates the row; its event, outbox rows and the thread it
+        // may start are dated now, so the log and webhooks keep their order.
+        let now = CloseTimestamp.now()
+        let created = dateCreated ?? now
         let id = ClosrID.make(.activity)
         let given = fields
         return try await principal.scope.write { db in
@@ -68,7 +71,7 @@ public struct ActivityService: Sendable {
             }
             let columns = ActivityRow.insertColumns(
                 id: id, kind: kind, leadID: leadID, contactID: contactID, userID: userID,
-                activityAt: (activityAt ?? now).microseconds, fields: fields, createdBy: principal.userID, at: now.microseconds
+                activityAt: (activityAt ?? created).microseconds, fields: fields, createdBy: principal.userID, at: created.microseconds
             )
             try await db.insert(into: .activities, columns).run()
             if kind.type == ActivityKind.email.type, let thread = Self.value(fields, "thread_id").text {
@@ -216,6 +219,8 @@ public struct ActivityService: Sendable {
         let kind = try path.map(Self.kind(path:))
         var typeNames: [String]? = kind.map { [$0.type] }
         var relatedIDs = filter.relatedIDs
+        /// Custom activities of these types, beside the named types (`_type__in=Note,actitype_…`).
+        var customTypeIDs: [String]?
         if let types = filter.types {
             var names: [String] = []
             var customTypes: [String] = []
@@ -226,8 +231,11 @@ public struct ActivityService: Sendable {
                 else { throw CloseError.badRequest("Unknown activity type '\(type)': use Note, Call, Email, EmailThread, SMS, WhatsAppMessage, Meeting, CustomActivity, Created, FormSubmission, LeadStatusChange, OpportunityStatusChange, LeadMerge, TaskCompleted, Custom or a custom activity type id") }
             }
             if !customTypes.isEmpty {
-                names.append(ActivityKind.custom.type)
-                relatedIDs = (relatedIDs ?? []) + customTypes
+                if names.contains(ActivityKind.custom.type) {
+                    // `Custom` already takes every custom activity; the ids add nothing.
+                } else {
+                    customTypeIDs = customTypes
+                }
             }
             typeNames = typeNames.map { current in current.filter(names.contains) } ?? names
         }
@@ -237,6 +245,7 @@ public struct ActivityService: Sendable {
             typeNames = (typeNames ?? ActivityKind.all.map(\.type)).filter { $0 != hidden }
         }
         let selectedTypes = typeNames
+        let selectedCustomTypes = kind == nil || kind?.type == ActivityKind.custom.type ? customTypeIDs : []
         let embedEmails = kind?.type == ActivityKind.emailThread.type || filter.threadEmails == "true"
         let related = relatedIDs
         return try await scope.read { db in
@@ -245,7 +254,20 @@ public struct ActivityService: Sendable {
             if let ids = filter.leadIDs { select = select.where("lead_id", .in, ids) }
             if let ids = filter.contactIDs { select = select.where("contact_id", .in, ids) }
             if let ids = filter.userIDs { select = select.where("user_id", .in, ids) }
-            if let names = selectedTypes { select = select.where("type", .in, names.isEmpty ? [""] : names) }
+            switch (selectedTypes, selectedCustomTypes) {
+            case (let names?, let customTypes?):
+                select = select.where { group in
+                    group.where("type", .in, names.isEmpty ? [""] : names).orWhere { custom in
+                        custom.where("type", .equal, ActivityKind.custom.type).where("related_id", .in, customTypes.isEmpty ? [""] : customTypes)
+                    }
+                }
+            case (let names?, nil):
+                select = select.where("type", .in, names.isEmpty ? [""] : names)
+            case (nil, let customTypes?):
+                select = select.where("type", .equal, ActivityKind.custom.type).where("related_id", .in, customTypes.isEmpty ? [""] : customTypes)
+            case (nil, nil):
+                break
+            }
             if let related { select = select.where("related_id", .in, related) }
             for range in filter.dateRanges {
                 select = select.where(range.column, LeadQuerySQL.sqlOperator(range.comparison), range.value.microseconds)

@@ -69,6 +69,10 @@ public struct EventLog: Sendable {
         public init() {}
     }
 
+    /// Events a member who is not an admin sees only when they caused them: API keys' audit trail, and
+    /// webhook subscriptions (whose URLs may carry a receiver's token).
+    public static let ownersOnlyObjectTypes = ["api_key", "webhook_subscription"]
+
     /// A page of events and the cursor of the next one (nil at the end).
     public struct Page: Sendable {
         public let events: [Event]
@@ -95,7 +99,7 @@ public struct EventLog: Sendable {
                 query = query.where("date_updated", inclusive ? .lessThanOrEqual : .lessThan, time.microseconds)
             }
             if !principal.isAdmin {
-                query = query.where { $0.where("object_type", .notEqual, "api_key").orWhere("user_id", .equal, principal.userID) }
+                query = query.where { $0.where("object_type", .notIn, Self.ownersOnlyObjectTypes).orWhere("user_id", .equal, principal.userID) }
             }
             if let position {
                 query = query.where {
@@ -131,7 +135,7 @@ public struct EventLog: Sendable {
             try await db.select(from: .events).column("*").where("id", .equal, id)
                 .first(decoding: EventRow.self, with: EventRow.decoder)
         }
-        guard let event = row?.event, principal.isAdmin || event.objectType != "api_key" || event.userID == principal.userID else {
+        guard let event = row?.event, principal.isAdmin || !Self.ownersOnlyObjectTypes.contains(event.objectType) || event.userID == principal.userID else {
             throw CloseError.notFound("Event not found")
         }
         return Self.visible(event, to: principal, at: .now())

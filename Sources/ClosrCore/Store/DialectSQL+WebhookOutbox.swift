@@ -49,3 +49,15 @@ extension WebhookOutboxTrigger {
         }
     }
 }
+
+extension WebhookOutboxTrigger {
+    /// No earlier undelivered delivery of the same object for the same subscription. Ids compare by
+    /// their bytes (`COLLATE "C"` on PostgreSQL, SQLite's default): base62 ids sort by time only so, and
+    /// a database created with a language collation (`en_US.UTF-8`) would put `Z` after `a`.
+    struct NoEarlierDelivery: SQLExpression {
+        func serialize(to serializer: inout SQLSerializer) {
+            let collate = DialectSQL.isPostgres(serializer) ? " COLLATE \"C\"" : ""
+            serializer.write("NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id AND p.id\(collate) < d.id\(collate))")
+        }
+    }
+}

@@ -78,7 +78,9 @@ public struct TaskService: Sendable {
         if type == "outgoing_call", input.contactID == nil || input.contactID! == nil { reader.fail("contact_id", "This field is required.") }
         let dateCreated = ActivityService.timestamp(&reader, "date_created")
         try reader.validate()
-        let now = dateCreated ?? CloseTimestamp.now()
+        // A backdated `date_created` dates the row only; its event is dated now (see ActivityService).
+        let now = CloseTimestamp.now()
+        let created = dateCreated ?? now
         let id = ClosrID.make(.task)
         let day = TaskDay(utcOffsetSeconds: origin.utcOffsetSeconds)
         return try await principal.scope.write { db in
@@ -93,7 +95,7 @@ public struct TaskService: Sendable {
                 ("due_date", input.dueDate ?? nil), ("is_complete", complete ? 1 : 0),
                 ("is_dateless", (input.isDateless ?? (date == nil)) ? 1 : 0), ("priority", input.priority ?? nil),
                 ("resolution", input.resolution ?? nil), ("created_by", principal.userID), ("updated_by", principal.userID),
-                ("date_created", now.microseconds), ("date_updated", now.microseconds),
+                ("date_created", created.microseconds), ("date_updated", created.microseconds),
             ]).run()
             let task = try await Self.task(id: id, day: day, in: db)
             try await EventLog.record(in: db, objectType: "task.\(type)", objectID: id, leadID: leadID, action: "created", data: task.jsonValue, origin: origin, at: now)
@@ -180,6 +182,9 @@ public struct TaskService: Sendable {
 
     /// `PUT /task/`: the same change to every task the filter selects, in one transaction.
     public func bulkUpdate(_ filter: Filter, _ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws {
+        guard filter.selectsSomething else {
+            throw CloseError.badRequest("A bulk update needs a filter (id__in, lead_id, view, …) in _params or the query string")
+        }
         var reader = try BodyReader(body)
         for key in reader.members.keys where !["_params", "assigned_to", "date", "is_complete", "priority", "resolution", "text", "due_date", "is_dateless"].contains(key) {
             reader.fail(key, "A bulk update can change assigned_to, date, due_date, is_complete, is_dateless, priority, resolution and text.")
@@ -223,6 +228,20 @@ public struct TaskService: Sendable {
         var view: String?
         var ranges: [(column: String, comparison: LeadQuery.Comparison, value: Int64, text: String)] = []
         var orderBy: [(column: String, descending: Bool)] = []
+
+        /// The parameters a task filter reads; a bulk update's `_params` may hold only these.
+        public static let parameterNames: Set<String> = {
+            var names: Set<String> = ["id", "id__in", "_type", "_type__in", "lead_id", "lead_id__in", "assigned_to", "assigned_to__in", "is_complete", "view", "_order_by"]
+            for column in ["date", "due_date", "date_created", "date_updated"] {
+                for suffix in ["", "__gt", "__gte", "__lt", "__lte"] { names.insert(column + suffix) }
+            }
+            return names
+        }()
+
+        /// Whether any condition narrows the selection.
+        var selectsSomething: Bool {
+            ids != nil || types != nil || leadIDs != nil || assignedTo != nil || isComplete != nil || view != nil || !ranges.isEmpty
+        }
 
         public init(parameter: (String) -> String?) throws {
             func list(_ name: String) throws -> [String]? { try ListFilterValues.parse(name, parameter) }

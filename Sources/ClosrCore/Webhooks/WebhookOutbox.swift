@@ -43,7 +43,7 @@ public struct WebhookOutbox: Sendable {
             // Built as an `SQLSelect` (not text) so the store's change tracking sees a read: a claim must
             // not move the versions every cache is checked against.
             let d = SQLIdentifier("d")
-            let earlier = SQLRaw("NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id AND p.id < d.id)")
+            let earlier = WebhookOutboxTrigger.NoEarlierDelivery()
             let rows = try await sql.select()
                 .columns(SQLColumn("id", table: "d"), SQLColumn("organization_id", table: "d"), SQLColumn("webhook_id", table: "d"),
                          SQLColumn("event_id", table: "d"), SQLColumn("attempts", table: "d"), SQLColumn("date_created", table: "d"))
@@ -54,7 +54,7 @@ public struct WebhookOutbox: Sendable {
                 .where(SQLColumn("next_attempt_at", table: "d"), .lessThanOrEqual, SQLBind(now.microseconds))
                 .where(SQLColumn("status", table: "w"), .equal, SQLBind("active"))
                 .where(earlier)
-                .orderBy(SQLColumn("next_attempt_at", table: "d")).orderBy(SQLColumn("id", table: "d"))
+                .orderBy(SQLColumn("next_attempt_at", table: "d"))
                 .limit(limit)
                 .lockingClause(WebhookOutboxTrigger.ClaimLock())
                 .all()
@@ -117,10 +117,11 @@ public struct WebhookOutbox: Sendable {
 
     /// Delivered (or filtered out): the rows go, and their subscriptions are healthy again — one
     /// transaction for a whole batch, so a busy dispatcher takes the writer as rarely as it can.
-    public func settled(_ deliveries: [Delivery]) async throws {
-        guard !deliveries.isEmpty else { return }
+    /// `filtered`: deliveries its extra filter passed over, which say nothing of the receiver's health.
+    public func settled(_ deliveries: [Delivery], filtered: [Delivery] = []) async throws {
+        guard !deliveries.isEmpty || !filtered.isEmpty else { return }
         try await store.transaction { sql in
-            try await sql.delete(from: "webhook_deliveries").where("id", .in, deliveries.map(\.id)).run()
+            try await sql.delete(from: "webhook_deliveries").where("id", .in, (deliveries + filtered).map(\.id)).run()
             for (organizationID, group) in Dictionary(grouping: deliveries, by: \.organizationID) {
                 try await sql.update("webhooks").set("failing_since", to: Int64?.none).set("latest_error", to: String?.none)
                     .where("id", .in, Array(Set(group.map(\.webhookID)))).where("organization_id", .equal, organizationID)

@@ -57,8 +57,8 @@ public struct WebhookService: Sendable {
             }
             // API keys' events are their owners' audit trail: a member who is not an admin sees only
             // their own in the event log, so only admins may have them delivered.
-            if objectType == "api_key", !principal.isAdmin {
-                reader.fail("events", "Only an admin can subscribe to api_key events.")
+            if EventLog.ownersOnlyObjectTypes.contains(objectType), !principal.isAdmin {
+                reader.fail("events", "Only an admin can subscribe to \(objectType) events.")
                 return nil
             }
             var members: [(String, JSONValue)] = [("object_type", .string(objectType)), ("action", .string(action))]

@@ -28,7 +28,16 @@ struct TaskController {
             let filter: TaskService.Filter
             if let params = body["_params"] {
                 guard let members = params.objectMembers else { throw CloseError.validation(["_params": "Expected an object of list filters."]) }
-                let values = Dictionary(members.compactMap { key, value in value.scalarText.map { (key, $0) } }, uniquingKeysWith: { _, last in last })
+                var values: [String: String] = [:]
+                for (key, value) in members {
+                    guard TaskService.Filter.parameterNames.contains(key) else {
+                        throw CloseError.validation(["_params": "Unknown filter '\(key)': use the task list's filters (id__in, lead_id, view, …)."])
+                    }
+                    // A list is taken as its comma-separated form (`"id__in": ["task_A", "task_B"]`).
+                    let text: String? = if case .array(let items) = value { items.allSatisfy { $0.scalarText != nil } ? items.compactMap(\.scalarText).joined(separator: ",") : nil } else { value.scalarText }
+                    guard let text else { throw CloseError.validation(["_params": "'\(key)' takes a string, number, boolean or list of them."]) }
+                    values[key] = text
+                }
                 filter = try TaskService.Filter { name in values[name].flatMap { $0.isEmpty ? nil : $0 } }
             } else {
                 filter = try TaskService.Filter(parameter: QueryParameters(request).nonEmpty)

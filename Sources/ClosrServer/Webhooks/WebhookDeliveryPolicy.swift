@@ -17,6 +17,8 @@ public struct WebhookDeliveryPolicy: Sendable {
     /// While the node is serving requests: deliveries sent at once, and the pause after each batch.
     public var busyBatchSize = 8
     public var busyPause: Duration = .milliseconds(200)
+    /// Past this wait, deliveries go at full speed even while requests are in flight.
+    public var longestBusyLag: Duration = .seconds(60)
 
     public init() {}
 

@@ -8,6 +8,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 
 /// Sends the outbox's deliveries (``WebhookOutbox``) as Close does: `POST` of
 /// `{"subscription_id", "event"}` signed with `close-sig-hash` = hex HMAC-SHA256 of the timestamp and the
@@ -42,19 +43,25 @@ struct WebhookDispatcher: Service {
                     try? await Task.sleep(for: policy.pollInterval)
                     continue
                 }
-                let settled = await withTaskGroup(of: WebhookOutbox.Delivery?.self) { group in
+                let outcomes = await withTaskGroup(of: (WebhookOutbox.Delivery, Outcome).self) { group in
                     for delivery in batch {
-                        group.addTask { await send(delivery, client: delivery.verifySSL ? verifying : trusting) ? delivery : nil }
+                        group.addTask { (delivery, await send(delivery, client: delivery.verifySSL ? verifying : trusting)) }
                     }
-                    return await group.reduce(into: [WebhookOutbox.Delivery]()) { if let delivery = $1 { $0.append(delivery) } }
+                    return await group.reduce(into: [(WebhookOutbox.Delivery, Outcome)]()) { $0.append($1) }
                 }
+                let delivered = outcomes.filter { $0.1 == .delivered }.map(\.0)
+                let filtered = outcomes.filter { $0.1 == .filtered }.map(\.0)
                 do {
-                    try await outbox.settled(settled)
+                    try await outbox.settled(delivered, filtered: filtered)
                 } catch {
                     // Their leases run out and they are sent again: at least once.
-                    logger.warning("webhook outbox: cannot record \(settled.count) deliveries as made: \(String(describing: error).prefix(300))")
+                    logger.warning("webhook outbox: cannot record \(delivered.count + filtered.count) deliveries as made: \(String(describing: error).prefix(300))")
                 }
-                if busy { try? await Task.sleep(for: policy.busyPause) }
+                // While requests are in flight, pause between small batches — unless deliveries have
+                // waited a minute already: under endless traffic the backlog must still move.
+                let oldest = batch.map(\.dateCreated.microseconds).min() ?? 0
+                let lagging = CloseTimestamp.now().microseconds - oldest > WebhookOutbox.microseconds(policy.longestBusyLag)
+                if busy, !lagging { try? await Task.sleep(for: policy.busyPause) }
             }
         }
         try? await verifying.shutdown()
@@ -93,14 +100,18 @@ struct WebhookDispatcher: Service {
         return mac.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Sends one delivery; true when it is settled (delivered, or not wanted by its extra filter),
-    /// false when it failed and was rescheduled.
-    private func send(_ delivery: WebhookOutbox.Delivery, client: HTTPClient) async -> Bool {
+    enum Outcome: Sendable { case delivered, filtered, failed }
+
+    /// Sends one delivery: delivered, passed over by its extra filter, or failed and rescheduled. Each
+    /// step has a deadline: the address lookup, the answer (the client's), and reading the answer's body
+    /// (the client's deadline ends with the head, and a receiver trickling a body would hold the batch).
+    private func send(_ delivery: WebhookOutbox.Delivery, client: HTTPClient) async -> Outcome {
         do {
-            guard WebhookOutbox.wanted(delivery) else { return true }
-            if let problem = await addresses.problem(with: delivery.url) {
+            guard WebhookOutbox.wanted(delivery) else { return .filtered }
+            let lookup = try await Self.within(policy.connectTimeout) { await addresses.problem(with: delivery.url) }
+            if let problem = lookup ?? "The address lookup took longer than \(policy.connectTimeout)." {
                 try await fail(delivery, problem)
-                return false
+                return .failed
             }
             let (body, headers) = Self.request(for: delivery, timestamp: Int(Date().timeIntervalSince1970))
             var request = HTTPClientRequest(url: delivery.url)
@@ -108,14 +119,49 @@ struct WebhookDispatcher: Service {
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             request.body = .bytes(ByteBuffer(bytes: body))
             let response = try await client.execute(request, timeout: .seconds(policy.responseTimeout.components.seconds + policy.connectTimeout.components.seconds))
-            // Read (and drop) up to 64 KiB of the answer so the connection can be reused.
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            if (200..<300).contains(Int(response.status.code)) { return true }
+            // Read (and drop) up to 64 KiB of the answer, for at most 5 s, so the connection can be reused.
+            _ = try? await Self.within(.seconds(5)) { try? await response.body.collect(upTo: 64 * 1024) }
+            if (200..<300).contains(Int(response.status.code)) { return .delivered }
             try await fail(delivery, "The receiver answered \(response.status.code).")
         } catch {
+            // A send cut short by shutdown says nothing of the receiver: its lease runs out and it goes again.
+            if Task.isCancelled { return .failed }
             try? await fail(delivery, "The delivery failed: \(String(describing: error).prefix(200))")
         }
-        return false
+        return .failed
+    }
+
+    /// `body`'s result, or nil when it takes longer than `limit`. The caller does not wait for a body that
+    /// ignores cancellation (a blocking address lookup): it is cancelled and left to finish on its own.
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T?, any Error>) in
+            let once = ResumeOnce(continuation)
+            let work = Task {
+                do { once.resume(.success(try await body())) } catch { once.resume(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                if once.resume(.success(nil)) { work.cancel() }
+            }
+        }
+    }
+
+    /// A continuation resumed by whichever comes first.
+    private final class ResumeOnce<T: Sendable>: Sendable {
+        private let continuation: Mutex<CheckedContinuation<T?, any Error>?>
+
+        init(_ continuation: CheckedContinuation<T?, any Error>) { self.continuation = Mutex(continuation) }
+
+        /// Resumes unless already resumed; true when this call did.
+        @discardableResult
+        func resume(_ result: Result<T?, any Error>) -> Bool {
+            let pending = continuation.withLock { current in
+                defer { current = nil }
+                return current
+            }
+            pending?.resume(with: result)
+            return pending != nil
+        }
     }
 
     private func fail(_ delivery: WebhookOutbox.Delivery, _ message: String) async throws {
