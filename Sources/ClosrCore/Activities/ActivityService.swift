@@ -136,12 +136,12 @@ public struct ActivityService: Sendable {
             var changed = fields.filter { member in Self.value(before.fields, member.0) != member.1 }.map(\.0)
             var update = db.update(.activities).set("updated_by", to: principal.userID).set("date_updated", to: now.microseconds)
             if let contactID {
-                try await Self.checkReferences(leadID: before.leadID, contactID: contactID, userID: nil, in: db)
+                if let contactID { try await References.requireContact(contactID, ofLead: before.leadID, in: db) }
                 update = update.set("contact_id", to: contactID)
                 changed.append("contact_id")
             }
             if let userID {
-                try await Self.checkReferences(leadID: nil, contactID: nil, userID: userID, in: db)
+                if let userID { try await References.requireMember(userID, in: db) }
                 update = update.set("user_id", to: userID)
                 changed.append("user_id")
             }
@@ -218,7 +218,6 @@ public struct ActivityService: Sendable {
     public func list(path: String?, _ filter: Filter, skip: Int, limit: Int, in scope: OrgScope) async throws -> (activities: [Activity], hasMore: Bool) {
         let kind = try path.map(Self.kind(path:))
         var typeNames: [String]? = kind.map { [$0.type] }
-        var relatedIDs = filter.relatedIDs
         /// Custom activities of these types, beside the named types (`_type__in=Note,actitype_…`).
         var customTypeIDs: [String]?
         if let types = filter.types {
@@ -247,7 +246,7 @@ public struct ActivityService: Sendable {
         let selectedTypes = typeNames
         let selectedCustomTypes = kind == nil || kind?.type == ActivityKind.custom.type ? customTypeIDs : []
         let embedEmails = kind?.type == ActivityKind.emailThread.type || filter.threadEmails == "true"
-        let related = relatedIDs
+        let related = filter.relatedIDs
         return try await scope.read { db in
             var select = db.select(from: .activities).column("*")
             if let ids = filter.ids { select = select.where("id", .in, ids) }
@@ -370,17 +369,9 @@ public struct ActivityService: Sendable {
     }
 
     /// The lead must be this organization's, the contact one of the lead's, the user a member.
-    static func checkReferences(leadID: String?, contactID: String?, userID: String?, in db: TenantDatabase) async throws {
-        if let leadID, try await db.select(from: .leads).column("id").where("id", .equal, leadID).first() == nil {
-            throw CloseError.validation(["lead_id": "Invalid lead id."])
-        }
-        if let contactID {
-            var select = db.select(from: .contacts).column("id").where("id", .equal, contactID)
-            if let leadID { select = select.where("lead_id", .equal, leadID) }
-            if try await select.first() == nil { throw CloseError.validation(["contact_id": "Invalid contact id: not a contact of this lead."]) }
-        }
-        if let userID, try await db.select(from: .memberships).column("id").where("user_id", .equal, userID).first() == nil {
-            throw CloseError.validation(["user_id": "Invalid user id."])
-        }
+    static func checkReferences(leadID: String?, contactID: String?, userID: String?, userField: String = "user_id", in db: TenantDatabase) async throws {
+        if let leadID { try await References.requireLead(leadID, in: db) }
+        if let contactID { try await References.requireContact(contactID, ofLead: leadID, in: db) }
+        if let userID { try await References.requireMember(userID, field: userField, in: db) }
     }
 }

@@ -14,7 +14,7 @@ public struct EventRetention: Sendable {
     /// Deletes every organization's events created before `now - period`; returns how many.
     @discardableResult
     public func purge(olderThan period: Duration, now: CloseTimestamp = .now(), batch: Int = 5000) async throws -> Int {
-        let cutoff = now.microseconds - WebhookOutbox.microseconds(period)
+        let cutoff = now.advanced(by: .zero - period).microseconds
         var total = 0
         while true {
             let deleted = try await store.transaction { sql in

@@ -21,21 +21,26 @@ struct LeadGraph: Sendable {
 
     /// `(SELECT <aggregate> FROM <table> <alias> WHERE <alias>.organization_id = leads.organization_id
     /// AND <alias>.lead_id = leads.id) AS <name>`, written once per dialect (``ConstantSQL``).
-    private static func children(_ table: TenantTable, alias: String, columns: [any SQLExpression], as name: String) -> any SQLExpression {
+    private static func children(_ table: TenantTable, alias: String, columns: [any SQLExpression], as name: String, only condition: (any SQLExpression)? = nil) -> any SQLExpression {
         var select = SQLSelect()
         select.columns = [JSONArrayAggregate(columns: columns)]
         select.tables = [SQLAlias(SQLIdentifier(table.rawValue), as: SQLIdentifier(alias))]
-        select.predicate = SQLBinaryExpression(
+        let owned = SQLBinaryExpression(
             SQLBinaryExpression(SQLColumn("organization_id", table: alias), .equal, SQLColumn("organization_id", table: "leads")),
             .and,
             SQLBinaryExpression(SQLColumn("lead_id", table: alias), .equal, SQLColumn("id", table: "leads"))
         )
+        // `condition` holds no bound value either (the text is written once per dialect).
+        select.predicate = condition.map { SQLBinaryExpression(owned, .and, $0) } ?? owned
         return ConstantSQL(SQLAlias(SQLSubquery(select), as: SQLIdentifier(name)))
     }
 
     private static let contactsColumn = children(.contacts, alias: "c", columns: ContactRow.graphColumns, as: "graph_contacts")
     private static let opportunitiesColumn = children(.opportunities, alias: "o", columns: OpportunityRow.graphColumns, as: "graph_opportunities")
-    private static let tasksColumn = children(.tasks, alias: "t", columns: TaskRow.graphColumns, as: "graph_tasks")
+    private static let tasksColumn = children(
+        .tasks, alias: "t", columns: TaskRow.graphColumns, as: "graph_tasks",
+        only: SQLBinaryExpression(SQLColumn("is_complete", table: "t"), .equal, SQLLiteral.numeric("0"))
+    )
 
     /// Selects the lead's columns and its children from `leads` (unaliased: the subqueries name it).
     static func columns(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
@@ -67,6 +72,6 @@ extension LeadGraph: ColumnDecodable {
         }.sorted { ($0.dateCreated, $0.id) < ($1.dateCreated, $1.id) }
         tasks = try columns.json("graph_tasks", fallback: .array([])).arrayValues.map {
             TaskRow(graph: $0, organizationID: lead.organizationId, leadID: lead.id)
-        }.filter { !$0.isComplete }.sorted { ($0.dateAt ?? .max, $0.dateCreated, $0.id) < ($1.dateAt ?? .max, $1.dateCreated, $1.id) }
+        }.sorted { ($0.dateAt ?? .max, $0.dateCreated, $0.id) < ($1.dateAt ?? .max, $1.dateCreated, $1.id) }
     }
 }

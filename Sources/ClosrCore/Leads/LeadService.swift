@@ -240,9 +240,7 @@ public struct LeadService: Sendable {
     /// does when none is given — a new lead with only a name and the default status.
     static func owningLead(_ leadID: String?, newLeadName: String, userID: String, now: CloseTimestamp, in db: TenantDatabase) async throws -> String {
         if let leadID {
-            guard try await db.select(from: .leads).column("id").where("id", .equal, leadID).first() != nil else {
-                throw CloseError.validation(["lead_id": "Invalid lead id."])
-            }
+            try await References.requireLead(leadID, in: db)
             return leadID
         }
         let id = ClosrID.make(.lead)

@@ -163,7 +163,7 @@ public struct OpportunityService: Sendable {
         public var valuePeriods: [String]?
         /// Close's opportunity search (`query=note:important`, or bare words): the note contains it.
         public var noteContains: String?
-        public var dateRanges: [(column: String, comparison: String, value: String)] = []
+        public var dateRanges: [DateBounds.Bound] = []
         public var orderBy: [(column: String, descending: Bool)] = []
 
         public init() {}
@@ -214,11 +214,12 @@ public struct OpportunityService: Sendable {
                     select = select.where(CaseInsensitiveLike(value: SQLColumn("note"), pattern: CaseInsensitiveLike.contains(text)))
                 }
                 for range in filter.dateRanges {
-                    let op: SQLBinaryOperator = ["gt": .greaterThan, "gte": .greaterThanOrEqual, "lt": .lessThan, "lte": .lessThanOrEqual][range.comparison] ?? .equal
+                    let op = LeadQuerySQL.sqlOperator(range.comparison)
+                    // `date_won` and `date_lost` are dates (`YYYY-MM-DD` text); the others instants.
                     if range.column == "date_won" || range.column == "date_lost" {
-                        select = select.where(range.column, op, String(range.value.prefix(10)))
-                    } else if let time = CloseTimestamp(parsing: range.value) {
-                        select = select.where(range.column, op, time.microseconds)
+                        select = select.where(range.column, op, String(range.text.prefix(10)))
+                    } else {
+                        select = select.where(range.column, op, range.value.microseconds)
                     }
                 }
                 return select
@@ -302,12 +303,8 @@ public struct OpportunityService: Sendable {
     static func checkReferences(_ columns: [(column: String, value: any Encodable & Sendable)], in db: TenantDatabase) async throws {
         for (column, value) in columns {
             guard let id = value as? String else { continue }
-            if column == "user_id", try await db.select(from: .memberships).column("id").where("user_id", .equal, id).first() == nil {
-                throw CloseError.validation(["user_id": "Invalid user id."])
-            }
-            if column == "contact_id", try await db.select(from: .contacts).column("id").where("id", .equal, id).first() == nil {
-                throw CloseError.validation(["contact_id": "Invalid contact id."])
-            }
+            if column == "user_id" { try await References.requireMember(id, in: db) }
+            if column == "contact_id" { try await References.requireContact(id, ofLead: nil, in: db) }
         }
     }
 }

@@ -86,7 +86,7 @@ public struct TaskService: Sendable {
         return try await principal.scope.write { db in
             let assignedTo = input.assignedTo ?? principal.userID
             let contactID = input.contactID ?? nil
-            try await ActivityService.checkReferences(leadID: leadID, contactID: contactID, userID: assignedTo, in: db)
+            try await ActivityService.checkReferences(leadID: leadID, contactID: contactID, userID: assignedTo, userField: "assigned_to", in: db)
             let date = input.date ?? nil
             let complete = input.isComplete ?? false
             try await db.insert(into: .tasks, [
@@ -151,11 +151,11 @@ public struct TaskService: Sendable {
             changes.append(("text", text))
         }
         if let contactID = input.contactID {
-            try await ActivityService.checkReferences(leadID: before.leadID, contactID: contactID, userID: nil, in: db)
+            if let contactID { try await References.requireContact(contactID, ofLead: before.leadID, in: db) }
             changes.append(("contact_id", contactID))
         }
         if let assignedTo = input.assignedTo {
-            try await ActivityService.checkReferences(leadID: nil, contactID: nil, userID: assignedTo, in: db)
+            if let assignedTo { try await References.requireMember(assignedTo, field: "assigned_to", in: db) }
             changes.append(("assigned_to", assignedTo))
         }
         if let date = input.date {
@@ -264,15 +264,8 @@ public struct TaskService: Sendable {
                 guard ["inbox", "future", "archive"].contains(text) else { throw CloseError.badRequest("view must be inbox, future or archive") }
                 view = text
             }
-            for column in ["date", "due_date", "date_created", "date_updated"] {
-                for (suffix, comparison) in [("", LeadQuery.Comparison.equal), ("__gt", .greater), ("__gte", .greaterOrEqual), ("__lt", .less), ("__lte", .lessOrEqual)] {
-                    guard let text = parameter(column + suffix) else { continue }
-                    guard let time = CloseTimestamp(parsing: text) else {
-                        throw CloseError.badRequest("\(column)\(suffix) must be an ISO 8601 date or datetime")
-                    }
-                    ranges.append((column, comparison, time.microseconds, text))
-                }
-            }
+            ranges = try DateBounds.parse(["date", "due_date", "date_created", "date_updated"], equality: true, parameter)
+                .map { ($0.column, $0.comparison, $0.value.microseconds, $0.text) }
             for field in (parameter("_order_by") ?? "").split(separator: ",") {
                 let descending = field.hasPrefix("-")
                 let column = String(descending ? field.dropFirst() : field)

@@ -7,7 +7,8 @@ import SQLKit
 ///
 /// A claim takes due deliveries whose subscription is active and which are the oldest undelivered one of
 /// their object for their subscription (so one object's events arrive in order), and moves each one's
-/// next attempt past a lease in the same transaction. On PostgreSQL the claim locks the rows it reads
+/// next attempt past a lease in the same transaction, in which it also reads each one's event and
+/// subscription. On PostgreSQL the claim locks the rows it reads
 /// (`SKIP LOCKED`), so two nodes never claim one delivery; the lease keeps it from being claimed again
 /// while it is being sent; a node that dies mid-send leaves it to be sent again once the lease ends
 /// (at least once, never lost).
@@ -38,12 +39,11 @@ public struct WebhookOutbox: Sendable {
     }
 
     public func claim(limit: Int, lease: Duration, now: CloseTimestamp = .now()) async throws -> [Delivery] {
-        let leaseEnd = now.microseconds + Int64(lease.components.seconds) * 1_000_000 + lease.components.attoseconds / 1_000_000_000_000
-        let claimed: [(id: String, organizationID: String, webhookID: String, eventID: String, attempts: Int, dateCreated: Int64)] = try await store.transaction { sql in
+        let leaseEnd = now.advanced(by: lease).microseconds
+        return try await store.transaction { sql in
             // Built as an `SQLSelect` (not text) so the store's change tracking sees a read: a claim must
             // not move the versions every cache is checked against.
             let d = SQLIdentifier("d")
-            let earlier = WebhookOutboxTrigger.NoEarlierDelivery()
             let rows = try await sql.select()
                 .columns(SQLColumn("id", table: "d"), SQLColumn("organization_id", table: "d"), SQLColumn("webhook_id", table: "d"),
                          SQLColumn("event_id", table: "d"), SQLColumn("attempts", table: "d"), SQLColumn("date_created", table: "d"))
@@ -53,25 +53,17 @@ public struct WebhookOutbox: Sendable {
                 .join(SQLAlias(SQLIdentifier("webhooks"), as: SQLIdentifier("w")), method: OuterLoopFirstJoin(), on: SQLRaw("w.id = d.webhook_id AND w.organization_id = d.organization_id"))
                 .where(SQLColumn("next_attempt_at", table: "d"), .lessThanOrEqual, SQLBind(now.microseconds))
                 .where(SQLColumn("status", table: "w"), .equal, SQLBind("active"))
-                .where(earlier)
+                .where(WebhookOutboxTrigger.NoEarlierDelivery())
                 .orderBy(SQLColumn("next_attempt_at", table: "d"))
                 .limit(limit)
                 .lockingClause(WebhookOutboxTrigger.ClaimLock())
                 .all()
             let claimed = try rows.map {
-                (try $0.decode(column: "id", as: String.self), try $0.decode(column: "organization_id", as: String.self),
-                 try $0.decode(column: "webhook_id", as: String.self), try $0.decode(column: "event_id", as: String.self),
-                 try $0.decode(column: "attempts", as: Int.self) + 1, try $0.decode(column: "date_created", as: Int64.self))
+                (id: try $0.decode(column: "id", as: String.self), organizationID: try $0.decode(column: "organization_id", as: String.self),
+                 webhookID: try $0.decode(column: "webhook_id", as: String.self), eventID: try $0.decode(column: "event_id", as: String.self),
+                 attempts: try $0.decode(column: "attempts", as: Int.self) + 1, dateCreated: try $0.decode(column: "date_created", as: Int64.self))
             }
-            if !claimed.isEmpty {
-                try await sql.update("webhook_deliveries").set("next_attempt_at", to: leaseEnd)
-                    .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
-                    .where("id", .in, claimed.map(\.0)).run()
-            }
-            return claimed
-        }
-        guard !claimed.isEmpty else { return [] }
-        let (deliveries, orphans): ([Delivery], [String]) = try await store.read { sql in
+            guard !claimed.isEmpty else { return [] }
             var events: [String: EventRow] = [:]
             for row in try await sql.select().column("*").from("events").where("id", .in, Array(Set(claimed.map(\.eventID))))
                 .all(decoding: EventRow.self, with: EventRow.decoder) {
@@ -85,7 +77,11 @@ public struct WebhookOutbox: Sendable {
             // claimed again forever. One whose key this node cannot unseal (a node started with another
             // secret key file) is left for its lease to run out, for a node that can.
             let orphans = claimed.filter { events[$0.eventID]?.organizationId != $0.organizationID }.map(\.id)
-            let deliveries: [Delivery] = claimed.compactMap { item in
+            if !orphans.isEmpty { try await sql.delete(from: "webhook_deliveries").where("id", .in, orphans).run() }
+            try await sql.update("webhook_deliveries").set("next_attempt_at", to: leaseEnd)
+                .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
+                .where("id", .in, claimed.map(\.id)).run()
+            return claimed.compactMap { item in
                 guard let event = events[item.eventID], event.organizationId == item.organizationID,
                       let webhook = webhooks[item.webhookID], webhook.subscription.organizationID == item.organizationID,
                       let key = try? sealer.unsealed(webhook.sealedKey)
@@ -96,12 +92,7 @@ public struct WebhookOutbox: Sendable {
                     event: event.event, attempts: item.attempts, dateCreated: CloseTimestamp(microseconds: item.dateCreated)
                 )
             }
-            return (deliveries, orphans)
         }
-        if !orphans.isEmpty {
-            try await store.transaction { sql in try await sql.delete(from: "webhook_deliveries").where("id", .in, orphans).run() }
-        }
-        return deliveries
     }
 
     /// Whether the subscription wants this event: one of its entries for the event's pair has no extra
@@ -135,7 +126,7 @@ public struct WebhookOutbox: Sendable {
     public func failed(_ delivery: Delivery, error: String, retryAt: CloseTimestamp, giveUpAfter: Duration, pauseAfter: Duration, now: CloseTimestamp = .now()) async throws -> (dropped: Bool, paused: Bool) {
         let message = String(error.prefix(500))
         return try await store.transaction { sql in
-            let dropped = now.microseconds - delivery.dateCreated.microseconds >= Self.microseconds(giveUpAfter)
+            let dropped = now.microseconds - delivery.dateCreated.microseconds >= giveUpAfter.microseconds
             if dropped {
                 try await sql.delete(from: "webhook_deliveries").where("id", .equal, delivery.id).run()
             } else {
@@ -148,14 +139,10 @@ public struct WebhookOutbox: Sendable {
             let pausedRows = try await sql.update("webhooks").set("status", to: "paused").set("pause_reason", to: "failing_deliveries")
                 .set("date_updated", to: now.microseconds)
                 .where("id", .equal, delivery.webhookID).where("organization_id", .equal, delivery.organizationID)
-                .where("status", .equal, "active").where("failing_since", .lessThanOrEqual, now.microseconds - Self.microseconds(pauseAfter))
+                .where("status", .equal, "active").where("failing_since", .lessThanOrEqual, now.advanced(by: .zero - pauseAfter).microseconds)
                 .returning("id").all()
             return (dropped, !pausedRows.isEmpty)
         }
-    }
-
-    public static func microseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 }
 

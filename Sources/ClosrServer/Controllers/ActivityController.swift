@@ -69,16 +69,7 @@ struct ActivityController {
         let related = try ["opportunity_id", "custom_activity_type_id", "form_id", "task_id"].compactMap(list).flatMap { $0 }
         guard related.count <= ListFilterValues.maxValues else { throw CloseError.badRequest("Too many ids: at most \(ListFilterValues.maxValues)") }
         filter.relatedIDs = related.isEmpty ? nil : related
-        for column in ActivityService.dateColumns.sorted() {
-            for (suffix, comparison) in DateRangeFilter.comparisons {
-                let name = "\(column)__\(suffix)"
-                guard let text = query.nonEmpty(name) else { continue }
-                guard let value = CloseTimestamp(parsing: text) else {
-                    throw CloseError.badRequest("\(name) must be an ISO 8601 date or datetime (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM])")
-                }
-                filter.dateRanges.append((column, comparison, value))
-            }
-        }
+        filter.dateRanges = try DateBounds.parse(ActivityService.dateColumns.sorted(), query.nonEmpty).map { ($0.column, $0.comparison, $0.value) }
         if let order = query.nonEmpty("_order_by") {
             let descending = order.hasPrefix("-")
             let column = String(descending ? order.dropFirst() : order[...])

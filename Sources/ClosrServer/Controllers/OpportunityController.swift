@@ -53,15 +53,7 @@ struct OpportunityController {
         filter.statusTypes = list("status_type")
         filter.statusLabels = list("status_label")
         filter.valuePeriods = list("value_period")
-        for column in ["date_won", "date_lost", "date_created", "date_updated"] {
-            for comparison in ["gt", "gte", "lt", "lte"] {
-                guard let text = value("\(column)__\(comparison)") else { continue }
-                guard CloseTimestamp(parsing: text) != nil else {
-                    throw CloseError.badRequest("\(column)__\(comparison) must be an ISO 8601 date or datetime")
-                }
-                filter.dateRanges.append((column, comparison, text))
-            }
-        }
+        filter.dateRanges = try DateBounds.parse(["date_won", "date_lost", "date_created", "date_updated"], query.nonEmpty)
         for unsupported in ["_group_by", "lead_saved_search_id", "is_stalled"] where value(unsupported) != nil {
             throw CloseError.badRequest("\(unsupported) is not supported by Closr yet.")
         }

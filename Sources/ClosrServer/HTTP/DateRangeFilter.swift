@@ -1,3 +1,4 @@
+import ClosrCore
 import ClosrModel
 
 /// Close's Django-style date filters on a list: `date_created__gt`, `__gte`, `__lt`, `__lte` and the same
@@ -10,25 +11,13 @@ struct DateRangeFilter {
         let value: CloseTimestamp
     }
 
-    static let comparisons: [(suffix: String, comparison: LeadQuery.Comparison)] = [
-        ("gt", .greater), ("gte", .greaterOrEqual), ("lt", .less), ("lte", .lessOrEqual),
-    ]
-
     let bounds: [Bound]
 
     init(_ query: QueryParameters) throws {
-        var bounds: [Bound] = []
-        for field in [LeadQuery.DateField.dateCreated, .dateUpdated] {
-            for (suffix, comparison) in Self.comparisons {
-                let name = "\(field.rawValue)__\(suffix)"
-                guard let text = query.nonEmpty(name) else { continue }
-                guard let value = CloseTimestamp(parsing: text) else {
-                    throw CloseError.badRequest("\(name) must be an ISO 8601 date or datetime (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM])")
-                }
-                bounds.append(Bound(field: field, comparison: comparison, value: value))
-            }
+        let fields = [LeadQuery.DateField.dateCreated, .dateUpdated]
+        bounds = try DateBounds.parse(fields.map(\.rawValue), query.nonEmpty).compactMap { bound in
+            LeadQuery.DateField(rawValue: bound.column).map { Bound(field: $0, comparison: bound.comparison, value: bound.value) }
         }
-        self.bounds = bounds
     }
 
     /// The bounds as lead-query clauses (`date_created >= …`), ANDed with the rest of the query.

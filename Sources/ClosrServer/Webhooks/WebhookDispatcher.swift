@@ -60,7 +60,7 @@ struct WebhookDispatcher: Service {
                 // While requests are in flight, pause between small batches — unless deliveries have
                 // waited a minute already: under endless traffic the backlog must still move.
                 let oldest = batch.map(\.dateCreated.microseconds).min() ?? 0
-                let lagging = CloseTimestamp.now().microseconds - oldest > WebhookOutbox.microseconds(policy.longestBusyLag)
+                let lagging = CloseTimestamp.now().microseconds - oldest > policy.longestBusyLag.microseconds
                 if busy, !lagging { try? await Task.sleep(for: policy.busyPause) }
             }
         }
@@ -165,7 +165,7 @@ struct WebhookDispatcher: Service {
     }
 
     private func fail(_ delivery: WebhookOutbox.Delivery, _ message: String) async throws {
-        let retryAt = CloseTimestamp(microseconds: CloseTimestamp.now().microseconds + WebhookOutbox.microseconds(policy.retryDelay(afterAttempts: delivery.attempts)))
+        let retryAt = CloseTimestamp.now().advanced(by: policy.retryDelay(afterAttempts: delivery.attempts))
         let (dropped, paused) = try await outbox.failed(delivery, error: message, retryAt: retryAt, giveUpAfter: policy.giveUpAfter, pauseAfter: policy.pauseAfter)
         if dropped { logger.warning("webhook \(delivery.webhookID): gave up on event \(delivery.event.id) after \(delivery.attempts) attempts: \(message)") }
         if paused { logger.warning("webhook \(delivery.webhookID): paused, every delivery has failed for \(policy.pauseAfter)") }
