@@ -33,6 +33,7 @@ class ClosrServer:
             database = f"{postgres}{separator}schema=compat_{uuid.uuid4().hex}"
         else:
             database = f"sqlite:{self.folder.name}/closr.sqlite"
+        self.database = database
         self.process = subprocess.Popen(
             [binary, "serve", "--port", str(self.port), "--database", database, *extra_args],
             stdout=self.stdout, stderr=self.stderr,

@@ -23,6 +23,9 @@ public struct CoreServices: Sendable {
     public let outbox: WebhookOutbox
     /// Where webhooks may be sent (checked at subscription and again at delivery).
     public let webhookAddresses: WebhookAddressPolicy
+    public let inbound: InboundIntake
+    public let inboundSettings = InboundSettingsService()
+    public let pageViews = PageViewService()
 
     /// `searchDeadline`: how long a lead search may run before the request gets a 400 saying so;
     /// `searchDriverCapacity`: how rare a search's rarest word must be to drive it (``LeadService``).
@@ -38,6 +41,7 @@ public struct CoreServices: Sendable {
         self.webhookAddresses = webhookAddresses
         self.store = store
         self.leads = LeadService(searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity)
+        self.inbound = InboundIntake(leads: leads)
         self.caches = CoreCaches()
         self.verifier = APIKeyVerifier(store: store, caches: caches)
         self.apiKeys = APIKeyService(verifier: verifier, store: store)

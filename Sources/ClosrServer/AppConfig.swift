@@ -18,6 +18,9 @@ public struct AppConfig: Sendable {
     public var webhooks = WebhookDeliveryPolicy()
     /// How long the event log keeps events (Close: 30 days); nil keeps them for good.
     public var eventRetention: Duration? = EventRetention.defaultPeriod
+    /// Inbound posts and tracker page views per window per API key (`--inbound-rate-limit`), counted
+    /// apart from the API's limit; nil turns it off.
+    public var inboundRateLimit: RateLimitPolicy? = .inboundDefault
 
     public init(
         host: String = "127.0.0.1",

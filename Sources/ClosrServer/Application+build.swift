@@ -16,6 +16,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     let open = CloseRoutes(group: router.group())
     HealthController().addRoutes(to: open)
     LeakedKeyController(apiKeys: services.apiKeys, maxBodyBytes: config.maxBodyBytes).addRoutes(to: open)
+    InboundController(services: services, limiter: config.inboundRateLimit.map { RateLimiter(policy: $0) }).addRoutes(to: open)
     open.finish()
 
     let authenticated = router.group("api/v1").add(middleware: APIKeyAuthenticator(verifier: services.verifier))
@@ -37,6 +38,8 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     CustomActivityController(types: services.customActivityTypes, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     TaskController(tasks: services.tasks, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     WebhookController(webhooks: services.webhooks, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    InboundSettingsController(settings: services.inboundSettings, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    PageViewController(pageViews: services.pageViews).addRoutes(to: api)
     api.finish()
 
     return Application(

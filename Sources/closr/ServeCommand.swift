@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per window per API key, as N/SECONDS (default 1000/10), or off.")
     var rateLimit = "1000/10"
 
+    @Option(help: "Inbound posts and tracker page views per window per API key, as N/SECONDS (default 1200/60), or off.")
+    var inboundRateLimit = "1200/60"
+
     @Option(help: "How many closr serve nodes share the database behind one balancer; each node enforces its share of --rate-limit (default 1).")
     var nodes = 1
 
@@ -69,6 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard rateLimitPolicy != nil || rateLimit == "off" else {
             throw ValidationError("--rate-limit takes N/SECONDS, such as 1000/10, or off.")
         }
+        let inboundPolicy = RateLimitPolicy(parsing: inboundRateLimit)?.share(ofNodes: nodes)
+        guard inboundPolicy != nil || inboundRateLimit == "off" else {
+            throw ValidationError("--inbound-rate-limit takes N/SECONDS, such as 1200/60, or off.")
+        }
 
         let (databaseURL, store, created, sealer) = try await CommandFailure.reported {
             let databaseURL = try database.resolved()
@@ -98,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         var config = AppConfig(host: host, port: port, trustedProxies: Set(trustedProxies), rateLimit: rateLimitPolicy, logger: logger)
         guard (0...36_500).contains(eventRetentionDays) else { throw ValidationError("--event-retention-days takes a whole number of days up to 36500, 0 to keep events for good.") }
         config.eventRetention = eventRetentionDays == 0 ? nil : .seconds(eventRetentionDays * 86_400)
+        config.inboundRateLimit = inboundPolicy
         // Tuning for tests and operators who need faster retries; Close's timings otherwise.
         for seconds in [webhookFirstRetrySeconds, webhookLeaseSeconds].compactMap({ $0 }) where !(0.01...86_400).contains(seconds) {
             throw ValidationError("Webhook timings take seconds from 0.01 to 86400, not \(seconds).")

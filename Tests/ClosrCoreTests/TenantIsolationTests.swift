@@ -9,7 +9,7 @@ import Testing
 /// A tenant query's organization condition is ANDed in front of its own conditions when it is sent, so
 /// nothing a service adds — `orWhere` above all — can reach another organization's rows.
 @Suite struct TenantIsolationTests {
-    static let everyTable: [TenantTable] = [.memberships, .apiKeys, .events, .statuses, .pipelines, .leads, .contacts, .opportunities, .customFields, .activities, .customActivityTypes, .tasks, .webhooks, .webhookDeliveries, .webhookEventTypes]
+    static let everyTable: [TenantTable] = [.memberships, .apiKeys, .events, .statuses, .pipelines, .leads, .contacts, .opportunities, .customFields, .activities, .customActivityTypes, .tasks, .webhooks, .webhookDeliveries, .webhookEventTypes, .inboundSettings, .contactEmails, .pageViews, .visitorLeads]
 
     /// The text of a tenant builder's statement as it is sent to the database.
     static func sent(_ builder: some SQLQueryBuilder, on sql: any SQLDatabase) throws -> String {

@@ -17,6 +17,15 @@ public struct LeadService: Sendable {
 
     /// Creates a lead with its nested contacts in one transaction.
     public func create(_ body: JSONValue, principal: Principal, origin: RequestOrigin) async throws -> Lead {
+        let new = try await prepareCreate(body, principal: principal, origin: origin, source: "api", at: .now())
+        try await principal.scope.insert(new.rows, requiring: new.requirements)
+        return new.lead
+    }
+
+    /// A new lead's rows (the lead, its contacts, its `Created` activity saying where it came from and its
+    /// event), validated and not yet written, for callers that commit more rows with them (an inbound
+    /// post's form submission).
+    func prepareCreate(_ body: JSONValue, principal: Principal, origin: RequestOrigin, source: String, at now: CloseTimestamp) async throws -> NewLead {
         var reader = try BodyReader(body)
         let name = reader.string("name", maxLength: 1000) ?? ""
         let description = reader.string("description", maxLength: 100_000) ?? ""
@@ -37,7 +46,6 @@ public struct LeadService: Sendable {
         }
         let custom = CustomValueInput(reader)
         try reader.validate()
-        let now = CloseTimestamp.now()
         let id = ClosrID.make(.lead)
         let scope = principal.scope
         // Configuration comes from the cache; a lead's rows are pure inserts, so they are committed
@@ -58,13 +66,20 @@ public struct LeadService: Sendable {
         let lead = directory.leads([LeadGraph(lead: row, contacts: contactRows, opportunities: [], tasks: [])])[0]
         let event = EventLog.columns(objectType: "lead", objectID: id, leadID: id, action: "created", data: .raw(lead.jsonText), origin: origin, at: now)
         // The status was checked against the cached configuration; it must still exist at the commit.
-        try await scope.insert(
-            [scope.row(into: .leads, row.insertColumns)] + contactRows.map { scope.row(into: .contacts, $0.insertColumns) }
-                + [scope.row(into: .activities, ServerActivities.created(leadID: id, userID: principal.userID, at: now)),
+        return NewLead(
+            lead: lead,
+            rows: [scope.row(into: .leads, row.insertColumns)] + contactRows.map { scope.row(into: .contacts, $0.insertColumns) }
+                + [scope.row(into: .activities, ServerActivities.created(leadID: id, userID: principal.userID, source: source, at: now)),
                    scope.row(into: .events, event)],
-            requiring: [scope.requirement(.statuses, id: status, else: CloseError.validation(["status_id": "Invalid status id."]))]
+            requirements: [scope.requirement(.statuses, id: status, else: CloseError.validation(["status_id": "Invalid status id."]))]
         )
-        return lead
+    }
+
+    /// A lead ready to be inserted: its wire form and the rows that make it.
+    struct NewLead: Sendable {
+        let lead: Lead
+        let rows: [TenantRow]
+        let requirements: [TenantRequirement]
     }
 
     public func get(id: String, in scope: OrgScope) async throws -> Lead {
@@ -210,8 +225,8 @@ public struct LeadService: Sendable {
         }
     }
 
-    /// Folds `source` into `destination`: its contacts, opportunities, activities and tasks move over, then
-    /// it is deleted and the destination gets a `LeadMerge` activity.
+    /// Folds `source` into `destination`: its contacts, opportunities, activities, tasks and tracked visitors
+    /// move over, then it is deleted and the destination gets a `LeadMerge` activity.
     public func merge(source: String?, destination: String?, principal: Principal, origin: RequestOrigin) async throws {
         guard let source, let destination else {
             throw CloseError.validation(["source": "Both source and destination lead ids are required."])
@@ -221,7 +236,7 @@ public struct LeadService: Sendable {
         try await principal.scope.write { db in
             let from = try await Self.lead(id: source, in: db)
             let into = try await Self.lead(id: destination, in: db)
-            for table in [TenantTable.contacts, .opportunities, .activities, .tasks] {
+            for table in [TenantTable.contacts, .opportunities, .activities, .tasks, .visitorLeads] {
                 try await db.update(table).set("lead_id", to: destination).where("lead_id", .equal, source).run()
             }
             try await db.update(.leads).set("date_updated", to: now.microseconds).set("updated_by", to: principal.userID)

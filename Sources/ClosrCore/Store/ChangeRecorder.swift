@@ -39,9 +39,11 @@ struct ChangeRecorder: ForwardingSQLDatabase {
         case "api_keys": return [.keys]
         case "organizations", "users", "memberships", "statuses", "pipelines", "custom_fields": return [.accounts]
         case "leads": return rowsAddedOrRemoved ? [.leadCount] : []
-        // No cache holds these: activities, tasks, webhooks and their outbox are read fresh per request.
+        // No cache holds these: activities, tasks, webhooks and their outbox, inbound settings and the
+        // tracker's rows are read fresh per request.
         case "contacts", "opportunities", "events", "schema_migrations", "activities", "tasks", "custom_activity_types",
-             "webhooks", "webhook_event_types", "webhook_deliveries":
+             "webhooks", "webhook_event_types", "webhook_deliveries", "inbound_settings", "contact_emails", "page_views",
+             "visitor_leads":
             return []
         default: return Set(ChangeKind.allCases)
         }

@@ -20,4 +20,12 @@ public enum TenantTable: String, Sendable {
     case webhookEventTypes = "webhook_event_types"
     /// Each lead's search document, written only by the database's triggers (``LeadSearchIndex``).
     case leadSearchDocs = "lead_search_docs"
+    /// Inbound intake's settings, one row per organization that changed the defaults.
+    case inboundSettings = "inbound_settings"
+    /// Contacts' email addresses, lower-cased, written only by the database's triggers.
+    case contactEmails = "contact_emails"
+    /// The web tracker's page views, by visitor.
+    case pageViews = "page_views"
+    /// Which lead each tracked visitor became.
+    case visitorLeads = "visitor_leads"
 }

@@ -29,6 +29,8 @@ public enum ClosrID {
         case webhook = "whsub"
         case webhookDelivery = "whdel"
         case savedSearch = "save"
+        case pageView = "pageview"
+        case visitorLead = "visitor"
     }
 
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)

@@ -11,23 +11,45 @@ struct APIKeyAuthenticator: RouterMiddleware {
     let verifier: APIKeyVerifier
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.principal = try await Self.principal(for: request, context: context, verifier: verifier)
+        return try await next(request, context)
+    }
+
+    /// The principal of the key the request's headers present, scopes checked. `fallbackKey` is a key
+    /// the body carried instead (an HTML form's `_api_key`, readable by anyone who opens the page), so
+    /// only a key narrowed to `inbound` is accepted from it.
+    static func principal(for request: Request, context: Context, verifier: APIKeyVerifier, fallbackKey: String? = nil) async throws -> Principal {
         let credential = PresentedCredential(
             authorization: request.headers[.authorization],
             apiKeyHeader: request.headers[.xAPIKey]
         )
         let secret: [UInt8]
+        var fromBody = false
         switch credential {
-        case .none: throw CloseError.unauthorized("Unauthorized: send your API key as the HTTP Basic username")
+        case .none:
+            guard let fallbackKey, !fallbackKey.isEmpty else {
+                throw CloseError.unauthorized(
+                    fallbackKey == nil
+                        ? "Unauthorized: send your API key as the HTTP Basic username"
+                        : "Unauthorized: send an inbound API key in an x-api-key header or an _api_key field"
+                )
+            }
+            secret = Array(fallbackKey.utf8)
+            fromBody = true
         case .malformed: throw CloseError.unauthorized("Unauthorized: the credential could not be read")
         case .key(let key): secret = key
         }
-        var context = context
         let principal = try await verifier.verify(secret: secret, ip: context.clientIP, userAgent: request.headers[.userAgent])
+        if fromBody, principal.scopes != [.inbound] {
+            throw CloseError.forbidden(
+                "A key in a form field can be read by everyone who opens the page: only a key with just the inbound scope is accepted there. Create one with `closr keys create --scope inbound`, and revoke this one if the page was public."
+            )
+        }
         if let refusal = ScopePolicy.refusal(scopes: principal.scopes, method: request.method, path: request.uri.path) {
             throw refusal
         }
-        context.principal = principal
-        return try await next(request, context)
+        return principal
     }
 }
 

@@ -13,20 +13,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let principal = try context.requirePrincipal()
         let decision = limiter.admit(key: principal.apiKeyID, organization: principal.organizationID, now: .now())
-        guard decision.allowed else {
-            var headers = Dictionary(uniqueKeysWithValues: Self.headers(for: decision).map { ($0.0.rawName, $0.1) })
-            headers["Retry-After"] = String(decision.resetSeconds)
-            throw CloseError(
-                status: 429,
-                message: decision.type == "key"
-                    ? "API call count exceeded for this \(decision.windowSeconds) second window"
-                    : "API call count exceeded for this organization in this \(decision.windowSeconds) second window",
-                headers: headers,
-                rateLimit: RateLimitDetails(
-                    resetSeconds: decision.resetSeconds, limit: decision.limit, windowSeconds: decision.windowSeconds, type: decision.type
-                )
-            )
-        }
+        guard decision.allowed else { throw Self.refusal(decision) }
         do {
             var response = try await next(request, context)
             for (name, value) in Self.headers(for: decision) { response.headers[name] = value }
@@ -39,6 +26,22 @@ struct RateLimitMiddleware: RouterMiddleware {
                 rateLimit: error.rateLimit
             )
         }
+    }
+
+    /// The 429 for a refused request: Close's body, its headers and `Retry-After`.
+    static func refusal(_ decision: RateLimiter.Decision) -> CloseError {
+        var headers = Dictionary(uniqueKeysWithValues: Self.headers(for: decision).map { ($0.0.rawName, $0.1) })
+        headers["Retry-After"] = String(decision.resetSeconds)
+        return CloseError(
+            status: 429,
+            message: decision.type == "key"
+                ? "API call count exceeded for this \(decision.windowSeconds) second window"
+                : "API call count exceeded for this organization in this \(decision.windowSeconds) second window",
+            headers: headers,
+            rateLimit: RateLimitDetails(
+                resetSeconds: decision.resetSeconds, limit: decision.limit, windowSeconds: decision.windowSeconds, type: decision.type
+            )
+        )
     }
 
     static func headers(for decision: RateLimiter.Decision) -> [(HTTPField.Name, String)] {

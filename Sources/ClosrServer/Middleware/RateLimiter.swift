@@ -14,6 +14,10 @@ public struct RateLimitPolicy: Sendable, Equatable {
     /// 1,000 requests per 10 seconds: about 100 a second sustained, like Close's busiest endpoint groups.
     public static let `default` = RateLimitPolicy(limit: 1000, windowSeconds: 10)
 
+    /// 1,200 inbound posts and page views a minute per key: 20 a second, a busy site's forms and
+    /// tracker, while a script replaying one page's key is held to it.
+    public static let inboundDefault = RateLimitPolicy(limit: 1200, windowSeconds: 60)
+
     /// Parses `N/SECONDS` (`1000/10`), or `off` for no limit.
     public init?(parsing text: String) {
         let parts = text.split(separator: "/")
