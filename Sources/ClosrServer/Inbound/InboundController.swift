@@ -91,14 +91,15 @@ struct InboundController {
         return settings
     }
 
-    /// The body, at most ``maxBodyBytes``.
+    /// The body limit of a path these routes serve, for ``CloseErrorMiddleware``'s 413; nil for others.
+    static func bodyLimit(path: String) -> Int? {
+        ScopePolicy.inboundPathPrefixes.contains { path.hasPrefix($0) } ? maxBodyBytes : nil
+    }
+
+    /// The body, at most ``maxBodyBytes`` (a longer one throws what ``CloseErrorMiddleware`` answers 413).
     private static func body(of request: Request) async throws -> [UInt8] {
         var request = request
-        do {
-            return Array(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw CloseError.payloadTooLarge(limitBytes: maxBodyBytes)
-        }
+        return Array(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
     }
 
     /// `_redirect` must be an absolute http(s) address, and on an allowed origin when the organization

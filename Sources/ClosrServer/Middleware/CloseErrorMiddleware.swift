@@ -12,17 +12,19 @@ struct CloseErrorMiddleware: RouterMiddleware {
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Inbound posts come from the open web and have a smaller limit of their own.
+        let maxBodyBytes = InboundController.bodyLimit(path: request.uri.path) ?? maxBodyBytes
         do {
             if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
                 throw CloseError.payloadTooLarge(limitBytes: maxBodyBytes)
             }
             return try await next(request, context)
         } catch {
-            return Self.response(for: closeError(from: error, context: context))
+            return Self.response(for: closeError(from: error, context: context, maxBodyBytes: maxBodyBytes))
         }
     }
 
-    private func closeError(from error: any Error, context: Context) -> CloseError {
+    private func closeError(from error: any Error, context: Context, maxBodyBytes: Int) -> CloseError {
         switch error {
         case let error as CloseError:
             if error.status >= 500 { logger.error("\(error.message)", metadata: ["request_id": .string(context.requestID)]) }

@@ -23,7 +23,7 @@ struct TestEnvironment {
     static func make(
         trustedProxies: Set<String> = [], rateLimit: RateLimitPolicy? = nil, searchDeadline: Duration = LeadService.defaultSearchDeadline,
         searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity, allowPrivateWebhooks: Bool = false,
-        webhooks: WebhookDeliveryPolicy = WebhookDeliveryPolicy()
+        webhooks: WebhookDeliveryPolicy = WebhookDeliveryPolicy(), inboundRateLimit: RateLimitPolicy? = .inboundDefault
     ) async throws -> TestEnvironment {
         let database = try TestDatabase.fresh()
         let store = try await StoreFactory.open(database)
@@ -35,6 +35,7 @@ struct TestEnvironment {
         logger.logLevel = .trace
         var config = AppConfig(trustedProxies: trustedProxies, rateLimit: rateLimit, logger: logger)
         config.webhooks = webhooks
+        config.inboundRateLimit = inboundRateLimit
         let services = CoreServices(
             store: store, searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity,
             webhookAddresses: WebhookAddressPolicy(allowPrivate: allowPrivateWebhooks)
