@@ -66,6 +66,30 @@ class ClosrServer:
         self.folder.cleanup()
 
 
+class AdminAPI:
+    """requests against a server's API with its first-start (admin) key, HTTP Basic with an empty password;
+    every call must answer 200."""
+
+    def __init__(self, server):
+        self.base_url = server.base_url
+        self.session = requests.Session()
+        self.session.auth = (server.api_key, "")
+
+    def call(self, method, path, **kwargs):
+        response = self.session.request(method, self.base_url + path, timeout=30, **kwargs)
+        assert response.status_code == 200, f"{method} {path} -> {response.status_code}: {response.text[:500]}"
+        return response.json()
+
+    def get(self, path, **params):
+        return self.call("GET", path, params=params)
+
+    def post(self, path, body):
+        return self.call("POST", path, json=body)
+
+    def put(self, path, body):
+        return self.call("PUT", path, json=body)
+
+
 @pytest.fixture(scope="session")
 def server():
     running = ClosrServer("--rate-limit", "off")

@@ -28,9 +28,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import requests
 
-from conftest import ClosrServer
+from conftest import AdminAPI, ClosrServer
 
 try:
     from selenium import webdriver
@@ -79,21 +78,8 @@ def tracker_server():
     running.stop()
 
 
-class Admin:
-    """The admin API with the server's first key (HTTP Basic, empty password)."""
-
-    def __init__(self, server):
-        self.base_url = server.base_url
-        self.session = requests.Session()
-        self.session.auth = (server.api_key, "")
-
-    def call(self, method, path, **kwargs):
-        response = self.session.request(method, self.base_url + path, timeout=30, **kwargs)
-        assert response.status_code == 200, f"{method} {path} -> {response.status_code}: {response.text[:500]}"
-        return response.json()
-
-    def get(self, path, **params):
-        return self.call("GET", path, params=params)
+class Admin(AdminAPI):
+    """The admin API, with the inbound settings and page views the browser tests read."""
 
     def allow_origins(self, *origins):
         settings = self.call("PUT", "inbound_settings/", json={"allowed_origins": list(origins)})

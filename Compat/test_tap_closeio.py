@@ -28,9 +28,8 @@ import sys
 import tempfile
 
 import pytest
-import requests
 
-from conftest import ClosrServer
+from conftest import AdminAPI, ClosrServer
 
 STREAMS = ["custom_fields", "leads", "activities", "tasks", "users", "event_log"]
 START_DATE = "2020-01-01T00:00:00Z"
@@ -42,24 +41,8 @@ RUN_TAP = (
 LEAD_REVISIONS = 55
 
 
-class Closr:
+class Closr(AdminAPI):
     """requests against the server, as the truth the tap's output is held to."""
-
-    def __init__(self, server):
-        self.base_url = server.base_url
-        self.session = requests.Session()
-        self.session.auth = (server.api_key, "")
-
-    def call(self, method, path, **kwargs):
-        response = self.session.request(method, self.base_url + path, timeout=30, **kwargs)
-        assert response.status_code == 200, f"{method} {path} -> {response.status_code}: {response.text[:500]}"
-        return response.json()
-
-    def post(self, path, body):
-        return self.call("POST", path, json=body)
-
-    def put(self, path, body):
-        return self.call("PUT", path, json=body)
 
     def skip_paged(self, path, params=None):
         """Every item of a `_skip`/`_limit` list, walked as the tap walks it."""

@@ -7,8 +7,9 @@ import SQLKit
 /// before the caller answers: a post answered 2xx is never lost, and a post that fails wrote nothing.
 public struct InboundIntake: Sendable {
     let leads: LeadService
-    /// Posts of one email address in one organization, one at a time (``KeyedSerializer``).
-    private let sameEmail = KeyedSerializer()
+    /// Posts of one email address in one organization, one at a time. Several nodes on one PostgreSQL
+    /// each serialise their own posts only (README, "PostgreSQL and several nodes").
+    private let sameEmail = SerialLanes()
 
     public init(leads: LeadService) {
         self.leads = leads
@@ -64,7 +65,7 @@ public struct InboundIntake: Sendable {
             return try await create(submission, principal: principal, origin: origin, context: context)
         }
         let address = email.lowercased()
-        return try await sameEmail.run(key: principal.organizationID + "\n" + address) {
+        return try await sameEmail.withLane(principal.organizationID + "\n" + address) {
             let match = try await principal.scope.read { db in
                 try await db.select(from: .contactEmails).column("contact_id").column("lead_id").where("email", .equal, address)
                     .orderBy("contact_id").first(EmailOwner.self)

@@ -20,7 +20,7 @@ final class PostgresStore: Store {
     private let versionReads: FreshReadCoalescer<StoreVersions>
     /// Bounded reads (searches) hold at most half the pool's 16 connections at once.
     private let boundedReads = AsyncPermits(8)
-    private let lanes = BoundedReadLanes()
+    private let lanes = SerialLanes()
     let dialect = StoreDialect.postgresql
 
     private init(client: PostgresClient) {

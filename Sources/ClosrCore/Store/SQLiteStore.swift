@@ -7,11 +7,11 @@ import SQLKit
 import Synchronization
 
 /// The connections and threads of bounded reads: two interruptible readers, one thread each, and one
-/// lane per organization (``BoundedReadLanes``).
+/// lane per organization (``SerialLanes``).
 private final class BoundedReading: Sendable {
     let readers: SQLiteReaders
     let threads: NIOThreadPool
-    let lanes = BoundedReadLanes()
+    let lanes = SerialLanes()
 
     init(path: String) throws {
         readers = SQLiteReaders(try (0..<2).map { _ in try SQLiteConnection.open(path: path, readOnly: true, interruptible: true) })

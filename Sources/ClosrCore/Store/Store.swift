@@ -15,7 +15,7 @@ public protocol Store: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` for a read that may be slow (a search): where it cannot hold up other requests'
     /// reads — its own threads and connections on SQLite, a bounded share of the pool on PostgreSQL —,
-    /// one at a time per `lane` (an organization: ``BoundedReadLanes``), and stopped once it has run for
+    /// one at a time per `lane` (an organization: ``SerialLanes``), and stopped once it has run for
     /// `deadline` (SQLite: the whole read, by its progress handler; PostgreSQL: each statement, by
     /// `statement_timeout`), which throws ``StatementDeadlineExceeded``.
     func boundedRead<T: Sendable>(lane: String, deadline: Duration, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T

@@ -1,14 +1,14 @@
 import Synchronization
 
-/// One bounded read (a search) at a time per organization, the others of that organization waiting
-/// their turn in arrival order.
+/// Runs the work of one key at a time, in arrival order; work of different keys runs at once.
 ///
-/// Bounded reads share a few threads (SQLite) or a few connections (PostgreSQL) between every tenant.
-/// Without lanes, one organization sending slow searches side by side took all of them, and another
-/// organization's requests waited or shared the cores with them; with lanes, an organization's slow
-/// searches queue behind each other and the rest of the capacity stays free for everyone else.
-final class BoundedReadLanes: Sendable {
-    /// Busy lanes by key, with the reads waiting on each; a key absent is a free lane.
+/// Two uses: bounded reads (searches) share a few threads (SQLite) or connections (PostgreSQL) between
+/// every tenant, and one lane per organization keeps one organization's slow searches queued behind
+/// each other, leaving the rest of the capacity to everyone else; and inbound posts of one email address
+/// run one at a time (``InboundIntake``), so that a double-clicked submit finds the lead the first post
+/// made instead of making a second.
+final class SerialLanes: Sendable {
+    /// Busy lanes by key, with the work waiting on each; a key absent is a free lane.
     private let busy = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
 
     func withLane<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
