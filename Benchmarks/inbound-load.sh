@@ -127,6 +127,7 @@ run() {
         "$WORK/rows-before" "$WORK/rows-after" > "$WORK/rows-$kind"
 }
 
+echo "binary: $BIN (built $(date -r "$BIN" '+%F %T'); tree at $(git rev-parse --short HEAD 2>/dev/null || echo ?)$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' + uncommitted Sources changes'))"
 echo "database: ${DATABASE%%\?*} (a fresh one for each measurement); wrk -t2 -c16, 2 s warm-up + ${SECONDS_EACH} s"
 echo "A = POST /api/v1/lead/ (lead + 2 contacts, Basic admin key); B = POST /api/leads/inbound (JSON, x-api-key inbound key, new email each post)"
 SUM_A=0

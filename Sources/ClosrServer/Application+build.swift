@@ -16,7 +16,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     let open = CloseRoutes(group: router.group())
     HealthController().addRoutes(to: open)
     LeakedKeyController(apiKeys: services.apiKeys, maxBodyBytes: config.maxBodyBytes).addRoutes(to: open)
-    InboundController(services: services, limiter: config.inboundRateLimit.map { RateLimiter(policy: $0) }).addRoutes(to: open)
+    InboundController(services: services, rateLimit: config.inboundRateLimit).addRoutes(to: open)
     open.finish()
 
     let authenticated = router.group("api/v1").add(middleware: APIKeyAuthenticator(verifier: services.verifier))

@@ -291,3 +291,133 @@ import Testing
         }
     }
 }
+
+/// What a review of the intake found, each held here: keys under any name, the honeypot's answer, the
+/// redirect's host, CORS before the origin is known, the rate limit's buckets, a body cut short,
+/// non-ASCII emails, concurrent settings changes.
+@Suite struct InboundHardeningTests {
+    @Test func aKeyIsNeverStoredWhateverTheFieldIsCalled() async throws {
+        let env = try await TestEnvironment.make()
+        let admin = env.secret
+        try await env.withApp { client in
+            let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
+            let posted = try await InboundIntakeTests.post(client, key: key, json: #"""
+                {"email": "keys@example.com", "x-api-key": "\#(key)", "auth": {"api_key": "\#(key)"}, "apiKey": "x",
+                 "note": "mine is \#(admin) ok", "colour": "blue"}
+                """#)
+            #expect(posted.status == .created, "\(posted.text)")
+            let leadID = try #require(posted.json["lead_id"] as? String)
+            let lead = try await client.json(.get, "/api/v1/lead/\(leadID)/", key: admin).text
+            let submissions = try await client.json(.get, "/api/v1/activity/form_submission/?lead_id=\(leadID)", key: admin).text
+            let events = try await client.json(.get, "/api/v1/event/?_limit=50", key: admin).text
+            for text in [lead, submissions, events] {
+                #expect(!text.contains(key) && !text.contains(admin) && !text.contains("apiKey"))
+            }
+            #expect(submissions.contains("\"colour\":\"blue\"") && lead.contains("colour: blue"))
+        }
+    }
+
+    @Test func theHoneypotIsJudgedAfterTheSameChecksAsAPerson() async throws {
+        let env = try await TestEnvironment.make()
+        let admin = env.secret
+        try await env.withApp { client in
+            let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
+            #expect(try await InboundIntakeTests.form(client, key: key, [("email", "not-an-email"), ("_honeypot", "x")]).status == .badRequest)
+            #expect(try await InboundIntakeTests.post(client, key: key, json: #"{"email": "a@b.example", "_honeypot": false}"#).status == .created)
+            #expect(try await InboundIntakeTests.leadCount(client, admin) == 1, "an unticked JSON honeypot is not a bot")
+        }
+    }
+
+    @Test(arguments: [
+        #"https://evil.test\.example.com/x"#, "https://www.example.com@evil.test/", "https://www.example.com/\u{7F}", "https://www.example.com/é",
+        "javascript:alert(1)", "//evil.test/", "https://evil.test/", "https://*.example.com/",
+    ])
+    func aRedirectLeavesOnlyForAnAllowedOrigin(_ target: String) async throws {
+        let env = try await TestEnvironment.make()
+        let admin = env.secret
+        try await env.withApp { client in
+            let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
+            _ = try await client.json(.put, "/api/v1/inbound_settings/", key: admin, #"{"allowed_origins": ["https://*.example.com"]}"#)
+            let refused = try await InboundIntakeTests.form(client, key: key, [("email", "r@example.com"), ("_redirect", target)])
+            #expect(refused.status == .badRequest && (refused.json["field-errors"] as? [String: String])?["_redirect"] != nil, "\(target): \(refused.status)")
+            let fine = try await InboundIntakeTests.form(client, key: key, [("email", "r@example.com"), ("_redirect", "https://www.example.com/thanks?x=%C3%A9")])
+            #expect(fine.status == .seeOther)
+        }
+    }
+
+    @Test func noAnswerAllowsAnOriginBeforeItIsKnownToBeAllowed() async throws {
+        let env = try await TestEnvironment.make(inboundRateLimit: RateLimitPolicy(limit: 2, windowSeconds: 60))
+        let admin = env.secret
+        try await env.withApp { client in
+            let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
+            _ = try await client.json(.put, "/api/v1/inbound_settings/", key: admin, #"{"allowed_origins": ["https://www.example.com"]}"#)
+            let evil: HTTPFields = [.origin: "https://evil.test"]
+            let cases = [
+                try await InboundIntakeTests.post(client, key: key, contentType: "application/json", Array("{bad".utf8), headers: evil),
+                try await InboundIntakeTests.post(client, key: key, contentType: "text/xml", Array("<x/>".utf8), headers: evil),
+                try await InboundIntakeTests.post(client, key: "closr_" + String(repeating: "B", count: 43), json: #"{"email": "a@b.example"}"#, headers: evil),
+                try await InboundIntakeTests.post(client, key: nil, contentType: "application/json", Array("{bad".utf8), headers: [.origin: "https://www.example.com"]),
+            ]
+            for response in cases {
+                #expect(response.status.code >= 400 && response.headers[.accessControlAllowOrigin] == nil, "\(response.status) \(response.text)")
+            }
+            for _ in 0..<3 { _ = try await InboundIntakeTests.post(client, key: key, json: #"{"email": "e@evil.test"}"#, headers: evil) }
+            // Refused origins were not charged, and page views have a bucket of their own.
+            let site: HTTPFields = [.origin: "https://www.example.com"]
+            for index in 0..<2 {
+                let view = try await TrackerAndOriginTests.view(client, key: key, #"{"visitor_id": "\#(TrackerAndOriginTests.visitor)", "url": "https://www.example.com/\#(index)"}"#, headers: site)
+                #expect(view.status == .created)
+            }
+            #expect(try await TrackerAndOriginTests.view(client, key: key, #"{"visitor_id": "\#(TrackerAndOriginTests.visitor)", "url": "https://www.example.com/"}"#, headers: site).status == .tooManyRequests)
+            #expect(try await InboundIntakeTests.post(client, key: key, json: #"{"email": "one@example.com"}"#, headers: site).status == .created)
+            let second = try await InboundIntakeTests.post(client, key: key, json: #"{"note": "no contact"}"#, headers: site)
+            #expect(second.status == .badRequest && second.headers[.accessControlAllowOrigin] == "https://www.example.com")
+            let limited = try await InboundIntakeTests.post(client, key: key, json: #"{"email": "three@example.com"}"#, headers: site)
+            #expect(limited.status == .tooManyRequests && limited.headers[.accessControlAllowOrigin] == "https://www.example.com")
+        }
+    }
+
+    @Test func aBodyCutShortIsA400AndStoresNothing() async throws {
+        let env = try await TestEnvironment.make()
+        let admin = env.secret
+        try await env.withApp(.live) { client in
+            let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
+            let request = "POST /api/leads/inbound HTTP/1.1\r\nHost: x\r\nx-api-key: \(key)\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\": \"cut@example.com\""
+            let response = try await RawHTTP.exchange(port: client.port!, Array(request.utf8), halfClose: true)
+            #expect(response.status == 400 || response.status == nil, "\(response.text.prefix(300))")
+            #expect(try await InboundIntakeTests.leadCount(client, admin) == 0)
+            #expect(!env.logs.all.contains { $0.contains("Unexpected error") }, "not logged as a server fault")
+        }
+    }
+
+    @Test func emailsAreComparedWithASCIILettersInAnyCaseOnBothDatabases() async throws {
+        let env = try await TestEnvironment.make()
+        let admin = env.secret
+        try await env.withApp { client in
+            let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
+            let lead = try await client.json(.post, "/api/v1/lead/", key: admin, #"{"name": "Éva", "contacts": [{"emails": [{"email": "ÉVA@Example.com"}]}]}"#).json
+            let leadID = try #require(lead["id"] as? String)
+            #expect(try await InboundIntakeTests.post(client, key: key, json: #"{"email": "ÉVA@EXAMPLE.COM"}"#).json["lead_id"] as? String == leadID)
+            #expect(try await InboundIntakeTests.post(client, key: key, json: #"{"email": "éva@example.com"}"#).json["new_lead"] as? Bool == true,
+                    "non-ASCII letters are compared as they are, the same on SQLite and PostgreSQL")
+        }
+    }
+
+    @Test func concurrentSettingsChangesAllLand() async throws {
+        let env = try await TestEnvironment.make()
+        let admin = env.secret
+        try await env.withApp { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let body = index % 2 == 0 ? #"{"allowed_origins": ["https://s\#(index).example"]}"# : #"{"respect_do_not_track": \#(index % 4 == 1)}"#
+                        return try await client.json(.put, "/api/v1/inbound_settings/", key: admin, body).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
+            #expect(try await client.json(.put, "/api/v1/inbound_settings/", key: admin, #"{"allowed_origins": ["https://*.com"]}"#).status == .badRequest)
+        }
+    }
+}

@@ -213,10 +213,10 @@ public struct APIKeyService: Sendable {
     /// Each key change reads, checks and then writes: the active-key count before a creation, a key's
     /// state before a rotation or revocation, the unrecorded expiries before a sweep. SQLite runs one
     /// write transaction at a time, but PostgreSQL's read-committed transactions on two nodes could both
-    /// pass a check (an eleventh key, two successors of one key, an expiry recorded twice). `FOR UPDATE`
-    /// on the organization's row makes them take turns; SQLite's dialect writes no locking clause.
+    /// pass a check (an eleventh key, two successors of one key, an expiry recorded twice). The
+    /// organization's row lock makes them take turns.
     static func lockKeys(of db: TenantDatabase) async throws {
-        _ = try await db.selectOrganization().column("id").for(.update).first()
+        try await db.lockOrganization()
     }
 
     private static func markRevoked(_ row: APIKeyRow, in db: TenantDatabase, action: String, origin: RequestOrigin) async throws -> APIKey {

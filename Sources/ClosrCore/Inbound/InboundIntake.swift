@@ -52,11 +52,12 @@ public struct InboundIntake: Sendable {
     public func submit(
         _ submission: InboundSubmission, settings: InboundSettings, principal: Principal, origin: RequestOrigin, context: Context
     ) async throws -> Outcome {
-        // A bot that filled the honeypot is answered as a person would be, so it learns nothing.
+        try submission.validate()
+        // A bot that filled the honeypot is answered as a person would be (after the same checks), so
+        // it learns nothing from the answer; nothing is stored.
         if submission.honeypotFilled {
             return Outcome(leadID: ClosrID.make(.lead), contactID: ClosrID.make(.contact), formSubmissionID: ClosrID.make(.activity), newLead: true)
         }
-        try submission.validate()
         var submission = submission
         if let visitor = submission.visitorID, !PageViewService.isVisitorID(visitor) || (settings.respectDoNotTrack && context.doNotTrack) {
             submission.visitorID = nil
@@ -64,7 +65,7 @@ public struct InboundIntake: Sendable {
         guard submission.dedupe ?? settings.dedupeByEmail, let email = submission.email else {
             return try await create(submission, principal: principal, origin: origin, context: context)
         }
-        let address = email.lowercased()
+        let address = Self.lowercasedASCII(email)
         return try await sameEmail.withLane(principal.organizationID + "\n" + address) {
             let match = try await principal.scope.read { db in
                 try await db.select(from: .contactEmails).column("contact_id").column("lead_id").where("email", .equal, address)
@@ -134,6 +135,12 @@ public struct InboundIntake: Sendable {
             ]))
         }
         return (rows, id)
+    }
+
+    /// The email as `contact_emails` holds it: only ASCII letters lower-cased, as SQLite's `lower()` and
+    /// PostgreSQL's under the C collation do, so both databases and this agree on every address.
+    static func lowercasedASCII(_ text: String) -> String {
+        String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// A page address without its query and fragment (`source_url_normalized`).

@@ -6,6 +6,7 @@ import SQLKit
 ///   dedupe by email, honouring Do Not Track).
 /// - `contact_emails`: every contact's email addresses, lower-cased, one row each, so that an inbound
 ///   post finds the contact its email belongs to on an index instead of scanning every contact's JSON.
+///   Only ASCII letters are lower-cased, on both databases (PostgreSQL's `lower` under the C collation).
 ///   Triggers keep it in step with `contacts` (insert, update of emails or lead, delete, cascades),
 ///   whichever code path or process writes, as the search index's do.
 /// - `page_views`: what the tracker sent, by anonymous visitor id.
@@ -93,7 +94,7 @@ enum InboundSchema {
             END IF;
             IF TG_OP <> 'DELETE' THEN
                 INSERT INTO contact_emails (organization_id, email, contact_id, lead_id)
-                SELECT NEW.organization_id, lower(trim(e ->> 'email')), NEW.id, NEW.lead_id
+                SELECT NEW.organization_id, lower(trim(e ->> 'email') COLLATE "C"), NEW.id, NEW.lead_id
                 FROM jsonb_array_elements(NEW.emails) AS e WHERE e ->> 'email' IS NOT NULL;
             END IF;
             RETURN NULL;
@@ -106,7 +107,7 @@ enum InboundSchema {
         """,
         """
         INSERT INTO contact_emails (organization_id, email, contact_id, lead_id)
-        SELECT c.organization_id, lower(trim(e ->> 'email')), c.id, c.lead_id
+        SELECT c.organization_id, lower(trim(e ->> 'email') COLLATE "C"), c.id, c.lead_id
         FROM contacts AS c, jsonb_array_elements(c.emails) AS e WHERE e ->> 'email' IS NOT NULL
         """,
     ]

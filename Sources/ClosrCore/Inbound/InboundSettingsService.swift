@@ -33,6 +33,8 @@ public struct InboundSettingsService: Sendable {
         try reader.validate()
         let now = CloseTimestamp.now()
         return try await scope.write { db in
+            // Two admins changing different fields at once must not undo each other, nor both insert.
+            try await db.lockOrganization()
             let before = try await Self.settings(in: db)
             var after = before
             if let origins { after.allowedOrigins = origins }

@@ -8,7 +8,8 @@ import Foundation
 ///
 /// Fields whose names begin with `_` steer the intake instead of being data (`_redirect`, `_honeypot`,
 /// `_dedupe`, `_visitor_id`, `_form_name`, `_source_url`); `redirect` works without the underscore too,
-/// as form services spell it. A field named like an API key is never kept, whatever else it is.
+/// as form services spell it; other `_` fields are a form tool's own and kept only as values. A field
+/// named like an API key, or holding one, is never kept.
 public struct InboundSubmission: Sendable {
     public var personName: String?
     public var email: String?
@@ -58,14 +59,19 @@ public struct InboundSubmission: Sendable {
     }
 
     public init(fields: [(name: String, value: String)]) {
+        var firstName: String?
+        var lastName: String?
         for (name, value) in fields {
             let key = Self.normalized(name)
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            if key == "apikey" || key == "closrapikey" { continue }
+            // A key is never kept, whatever field carries it (`_api_key`, `x-api-key`, `auth.api_key`).
+            if Self.isKeyField(name) || key.hasSuffix("apikey") || Self.containsKey(value) { continue }
             if name.hasPrefix("_") || key == "redirect" {
                 if control(key, trimmed) { continue }
             }
             values.append((name, value))
+            // Other `_` fields are a form tool's own (`_wpnonce`, `_wpcf7`): kept in the values only.
+            if name.hasPrefix("_") { continue }
             guard !trimmed.isEmpty, let target = Self.targets[key], sources[target] == nil else {
                 if !trimmed.isEmpty { extras.append((name, value)) }
                 continue
@@ -73,20 +79,35 @@ public struct InboundSubmission: Sendable {
             sources[target] = name
             switch target {
             case .name: personName = trimmed
-            case .firstName, .lastName: break
+            case .firstName: firstName = trimmed
+            case .lastName: lastName = trimmed
             case .email: email = trimmed
             case .phone: phone = trimmed
             case .company: company = trimmed
             case .website: website = trimmed
             case .title: title = trimmed
-            case .message: message = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            case .message: message = trimmed
             }
         }
         if personName == nil {
-            let parts = [Target.firstName, .lastName].compactMap { target in
-                sources[target].flatMap { source in values.first { $0.name == source }?.value.trimmingCharacters(in: .whitespacesAndNewlines) }
-            }
+            let parts = [firstName, lastName].compactMap { $0 }
             if !parts.isEmpty { personName = parts.joined(separator: " ") }
+        }
+    }
+
+    /// The fields an HTML form carries its API key in (it cannot send a header): `_api_key`, `api_key`,
+    /// `apiKey` and other spellings.
+    public static func isKeyField(_ name: String) -> Bool {
+        ["apikey", "closrapikey"].contains(normalized(name))
+    }
+
+    /// Whether a value holds something shaped like a Closr key (`closr_` and 43 base64url characters),
+    /// which is dropped rather than stored, whatever its field is called.
+    static func containsKey(_ value: String) -> Bool {
+        guard value.utf8.count >= 49, let start = value.range(of: "closr_") else { return false }
+        let rest = value[start.upperBound...].utf8.prefix(43)
+        return rest.count == 43 && rest.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F
         }
     }
 
@@ -94,7 +115,8 @@ public struct InboundSubmission: Sendable {
     private mutating func control(_ key: String, _ value: String) -> Bool {
         switch key {
         case "redirect", "next": redirect = value.isEmpty ? nil : value
-        case "honeypot", "gotcha": honeypotFilled = honeypotFilled || !value.isEmpty
+        // A JSON post's unticked box may arrive as `false` or `0`: only text counts as filled.
+        case "honeypot", "gotcha": honeypotFilled = honeypotFilled || !["", "0", "false"].contains(value.lowercased())
         case "dedupe": dedupe = ["0", "false", "no", "off"].contains(value.lowercased()) ? false : true
         case "visitorid": visitorID = value.isEmpty ? nil : value
         case "formname": formName = value.isEmpty ? nil : value

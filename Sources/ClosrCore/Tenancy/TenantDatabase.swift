@@ -76,6 +76,13 @@ public struct TenantDatabase: Sendable {
             .select().from("organizations")
     }
 
+    /// Takes this organization's row lock until the transaction ends, so that read-check-write changes
+    /// of one organization (its keys, its inbound settings) take turns across PostgreSQL nodes;
+    /// SQLite, one writer at a time already, gets no locking clause from its dialect.
+    func lockOrganization() async throws {
+        _ = try await selectOrganization().column("id").for(.update).first()
+    }
+
     /// `UPDATE organizations … WHERE id = ?` for this organization only.
     func updateOrganization() -> SQLUpdateBuilder {
         TenantSQL(base: sql, condition: TenantCondition(table: "organizations", column: "id", organizationID: organizationID))

@@ -1,7 +1,7 @@
 /// Browser origins as `Origin` headers carry them and as an organization lists them: `scheme://host`
 /// or `scheme://host:port`, lower-cased, no path. A listed origin may start its host with `*.` to allow
 /// every subdomain of the rest (`https://*.example.com` allows `https://www.example.com` and
-/// `https://a.b.example.com`, not `https://example.com`).
+/// `https://a.b.example.com`, not `https://example.com`; `https://*.com` is not an origin).
 public enum BrowserOrigin {
     /// The canonical form of a listed origin, or nil when it is not one: only `http` and `https`, a
     /// host of letters, digits, dots and hyphens (or `*.` then such a host), an optional port, and at
@@ -21,9 +21,11 @@ public enum BrowserOrigin {
                   (1...65535).contains(number) else { return nil }
         }
         var bare = host
-        if bare.hasPrefix("*.") { bare = bare.dropFirst(2) }
+        let wildcard = bare.hasPrefix("*.")
+        if wildcard { bare = bare.dropFirst(2) }
         let labels = bare.split(separator: ".", omittingEmptySubsequences: false)
-        guard !bare.isEmpty, bare.count <= 253, labels.allSatisfy({ label in
+        // `*.com` would allow every site under a top-level domain: a wildcard needs two labels after it.
+        guard !bare.isEmpty, !wildcard || labels.count >= 2, bare.count <= 253, labels.allSatisfy({ label in
             !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         }) else { return nil }
         return "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "")

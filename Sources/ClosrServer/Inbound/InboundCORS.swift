@@ -1,14 +1,16 @@
 import ClosrModel
+import Synchronization
 import HTTPTypes
 import Hummingbird
 
 /// CORS for the inbound routes, which pages on other sites call from the browser.
 ///
 /// A preflight carries no key, so it cannot be checked against an organization: it is answered for any
-/// origin, and the real request is then checked against its organization's allowed origins. A refused
-/// origin gets a 403 without `Access-Control-Allow-Origin`, so the page can neither post nor read why;
-/// every other answer, errors included, allows the origin that asked, so a page's script can show them.
-/// No cookie is ever involved (`Access-Control-Allow-Credentials` is never sent).
+/// origin, and the real request is then checked against its organization's allowed origins. Only once
+/// that check has passed does an answer allow the origin — a success, or an error such as a 400 or 429
+/// that the page's script may then show; a refused origin, an unknown key or a body read before the key
+/// was known get none, so a page elsewhere learns nothing. No cookie is ever involved
+/// (`Access-Control-Allow-Credentials` is never sent).
 enum InboundCORS {
     static let allowedHeaders = "Content-Type, X-API-Key, Authorization"
     /// Chromium caps a preflight's cache at two hours.
@@ -28,16 +30,21 @@ enum InboundCORS {
         CloseError(
             status: 403,
             message: "Posts from the origin \(origin.prefix(200)) are not allowed for this organization: an admin adds it to allowed_origins "
-                + "(PUT /api/v1/inbound_settings/ or `closr inbound --allow-origin`)",
-            headers: [refusedMarker: "1"]
+                + "(PUT /api/v1/inbound_settings/ or `closr inbound --allow-origin`)"
         )
     }
 
-    /// Marks an origin refusal on its way out, so that no CORS header is added to it.
-    private static let refusedMarker = "X-Closr-Origin-Refused"
+    /// Opened once the request's origin is known to be one its organization allows; until then (no key
+    /// yet, an unknown key, a body that could not be read) no answer allows the origin.
+    final class Gate: Sendable {
+        private let isOpen = Mutex(false)
 
-    /// Runs a handler and puts the request origin's CORS headers on its answer or its error.
-    static func answer(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+        func open() { isOpen.withLock { $0 = true } }
+        var allowsOrigin: Bool { isOpen.withLock { $0 } }
+    }
+
+    /// Runs a handler and allows the request's origin on its answer, or on its error once the gate opened.
+    static func answer(_ request: Request, _ gate: Gate, _ handler: () async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await handler() }
         do {
             var response = try await handler()
@@ -46,7 +53,7 @@ enum InboundCORS {
             return response
         } catch let error as CloseError {
             var headers = error.headers
-            if headers.removeValue(forKey: refusedMarker) == nil {
+            if gate.allowsOrigin {
                 headers[HTTPField.Name.accessControlAllowOrigin.rawName] = origin
                 headers[HTTPField.Name.accessControlExposeHeaders.rawName] = "Retry-After, RateLimit"
             }

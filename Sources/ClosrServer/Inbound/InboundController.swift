@@ -13,18 +13,28 @@ import NIOCore
 /// answer but an origin refusal carries CORS headers, so a page's script can read the errors too.
 struct InboundController {
     let services: CoreServices
-    /// Per-key limits of inbound posts and page views; nil when turned off.
-    let limiter: RateLimiter?
+    /// Per-key limits, one for form posts and one for page views, so that a busy site's tracker (or a
+    /// script replaying the page's key for views) cannot use up its forms' share; nil when turned off.
+    let postLimiter: RateLimiter?
+    let viewLimiter: RateLimiter?
+
+    init(services: CoreServices, rateLimit: RateLimitPolicy?) {
+        self.services = services
+        self.postLimiter = rateLimit.map { RateLimiter(policy: $0) }
+        self.viewLimiter = rateLimit.map { RateLimiter(policy: $0) }
+    }
 
     /// A form post, or a page view, larger than this is refused (413).
     static let maxBodyBytes = 64 * 1024
 
     func addRoutes(to routes: CloseRoutes) {
         routes.on("api/leads/inbound", .post) { request, context in
-            try await InboundCORS.answer(request) { try await submit(request, context: context) }
+            let gate = InboundCORS.Gate()
+            return try await InboundCORS.answer(request, gate) { try await submit(request, context: context, gate: gate) }
         }
         routes.on("api/tracker/page_view", .post) { request, context in
-            try await InboundCORS.answer(request) { try await pageView(request, context: context) }
+            let gate = InboundCORS.Gate()
+            return try await InboundCORS.answer(request, gate) { try await pageView(request, context: context, gate: gate) }
         }
         for path in ["api/leads/inbound", "api/tracker/page_view"] {
             routes.on(path, .options) { request, _ in InboundCORS.preflight(request) }
@@ -32,21 +42,20 @@ struct InboundController {
         routes.on("tracker.js", .get) { request, _ in TrackerScript.response(for: request) }
     }
 
-    private func submit(_ request: Request, context: ClosrRequestContext) async throws -> Response {
+    private func submit(_ request: Request, context: ClosrRequestContext, gate: InboundCORS.Gate) async throws -> Response {
         let bytes = try await Self.body(of: request)
-        var principal: Principal?
+        var admitted: (principal: Principal, settings: InboundSettings)?
         if request.headers[.authorization] != nil || request.headers[.xAPIKey] != nil {
-            principal = try await admit(request, context: context, fallbackKey: nil)
+            admitted = try await admit(request, context: context, fallbackKey: nil, limiter: postLimiter, gate: gate)
         }
         let form = try InboundFormBody.parse(bytes, contentType: request.headers[.contentType])
-        if principal == nil {
-            let key = form.fields.first { ["_api_key", "api_key"].contains($0.name) }?.value ?? ""
-            principal = try await admit(request, context: context, fallbackKey: key)
+        if admitted == nil {
+            let key = form.fields.first { InboundSubmission.isKeyField($0.name) }?.value ?? ""
+            admitted = try await admit(request, context: context, fallbackKey: key, limiter: postLimiter, gate: gate)
         }
-        guard let principal else { throw CloseError.unauthorized() }
-        let settings = try await allowedSettings(request, principal: principal)
+        guard let (principal, settings) = admitted else { throw CloseError.unauthorized() }
         let submission = InboundSubmission(fields: form.fields.map { ($0.name, $0.value) })
-        let redirect = try submission.redirect.map { try Self.redirectTarget($0, settings: settings) }
+        let redirect = try submission.redirect.map { try InboundRedirect.target($0, allowedOrigins: settings.allowedOrigins) }
         let outcome = try await services.inbound.submit(
             submission, settings: settings, principal: principal, origin: context.origin(of: request),
             context: .init(
@@ -60,9 +69,8 @@ struct InboundController {
         return JSONResponse.make(outcome, status: .created)
     }
 
-    private func pageView(_ request: Request, context: ClosrRequestContext) async throws -> Response {
-        let principal = try await admit(request, context: context, fallbackKey: nil)
-        let settings = try await allowedSettings(request, principal: principal)
+    private func pageView(_ request: Request, context: ClosrRequestContext, gate: InboundCORS.Gate) async throws -> Response {
+        let (principal, settings) = try await admit(request, context: context, fallbackKey: nil, limiter: viewLimiter, gate: gate)
         let body = try await JSONRequestBody.value(from: request, maxBytes: Self.maxBodyBytes)
         let view = try PageViewService.Input(body)
         if settings.respectDoNotTrack, Self.doNotTrack(request) {
@@ -72,23 +80,23 @@ struct InboundController {
         return JSONResponse.make(.object([("id", .string(id))]), status: .created)
     }
 
-    /// The key's principal, counted against its inbound limit.
-    private func admit(_ request: Request, context: ClosrRequestContext, fallbackKey: String?) async throws -> Principal {
+    /// The key's principal and its organization's settings, once the request's browser origin (if any)
+    /// is one the organization allows — and only then counted against the key's limit, so posts refused
+    /// for their origin do not use up the site's share.
+    private func admit(
+        _ request: Request, context: ClosrRequestContext, fallbackKey: String?, limiter: RateLimiter?, gate: InboundCORS.Gate
+    ) async throws -> (Principal, InboundSettings) {
         let principal = try await APIKeyAuthenticator.principal(for: request, context: context, verifier: services.verifier, fallbackKey: fallbackKey)
+        let settings = try await services.inboundSettings.settings(in: principal.scope)
+        if let origin = request.headers[.origin] {
+            guard BrowserOrigin.isAllowed(origin, by: settings.allowedOrigins) else { throw InboundCORS.refusal(origin: origin) }
+            gate.open()
+        }
         if let limiter {
             let decision = limiter.admit(key: principal.apiKeyID, organization: principal.organizationID, now: .now())
             guard decision.allowed else { throw RateLimitMiddleware.refusal(decision) }
         }
-        return principal
-    }
-
-    /// The organization's settings, once the request's browser origin (if any) is one it allows.
-    private func allowedSettings(_ request: Request, principal: Principal) async throws -> InboundSettings {
-        let settings = try await services.inboundSettings.settings(in: principal.scope)
-        if let origin = request.headers[.origin], !BrowserOrigin.isAllowed(origin, by: settings.allowedOrigins) {
-            throw InboundCORS.refusal(origin: origin)
-        }
-        return settings
+        return (principal, settings)
     }
 
     /// The body limit of a path these routes serve, for ``CloseErrorMiddleware``'s 413; nil for others.
@@ -100,22 +108,6 @@ struct InboundController {
     private static func body(of request: Request) async throws -> [UInt8] {
         var request = request
         return Array(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
-    }
-
-    /// `_redirect` must be an absolute http(s) address, and on an allowed origin when the organization
-    /// lists any, so that a key cannot be used to bounce visitors to someone else's site.
-    static func redirectTarget(_ text: String, settings: InboundSettings) throws -> String {
-        let lower = text.lowercased()
-        guard text.count <= 2000, lower.hasPrefix("http://") || lower.hasPrefix("https://"),
-              !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) else {
-            throw CloseError.validation(["_redirect": "Expected an absolute http or https address to send the visitor to."])
-        }
-        let afterScheme = text[text.index(text.startIndex, offsetBy: lower.hasPrefix("https") ? 8 : 7)...]
-        let origin = String(text[..<(afterScheme.firstIndex { "/?#".contains($0) } ?? text.endIndex)])
-        if !settings.allowedOrigins.isEmpty, !BrowserOrigin.isAllowed(origin, by: settings.allowedOrigins) {
-            throw CloseError.validation(["_redirect": "\(origin) is not one of the organization's allowed origins."])
-        }
-        return text
     }
 
     static func doNotTrack(_ request: Request) -> Bool {

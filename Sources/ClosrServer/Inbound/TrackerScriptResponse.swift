@@ -17,7 +17,9 @@ extension TrackerScript {
             .contentType: "application/javascript; charset=utf-8", .cacheControl: "public, max-age=3600", .eTag: etag,
             HTTPField.Name("X-Content-Type-Options")!: "nosniff", .crossOriginResourcePolicy: "cross-origin",
         ]
-        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
+        // Weak comparison (RFC 9110 §13.1.2): a CDN may have weakened the tag to `W/"…"`; `*` matches any.
+        let tags = request.headers[.ifNoneMatch]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        if tags.contains(where: { $0 == "*" || $0 == etag || $0 == "W/" + etag }) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentLength] = String(source.utf8.count)

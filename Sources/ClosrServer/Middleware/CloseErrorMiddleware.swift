@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// The one place error bodies are written: every error thrown below it becomes Close's JSON error shape
 /// with the right status (close-api.md §3). Unknown errors become a 500 whose body says nothing internal.
@@ -38,6 +39,9 @@ struct CloseErrorMiddleware: RouterMiddleware {
             case .badRequest: return .badRequest(error.body ?? "Bad request")
             default: return CloseError(status: Int(error.status.code), message: error.body ?? error.status.reasonPhrase)
             }
+        case let error as HTTPParserError where error == .invalidEOFState || error == .closedConnection:
+            // The client closed its side before the body it announced had arrived: nothing was read.
+            return .badRequest("The request body ended before its declared length (\(error)): nothing was stored")
         default:
             if let message = HTTPProtocolErrorResponder.describe(error) {
                 // The HTTP parser failed inside this request's body (a bad chunk): the body was not read.

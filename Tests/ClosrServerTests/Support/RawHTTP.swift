@@ -26,18 +26,22 @@ enum RawHTTP {
     struct TimedOut: Error {}
 
     /// Sends `request` and reads until the server closes the connection; fails if that takes longer
-    /// than `seconds` (a server that waits on a client that sends nothing more).
-    static func exchange(port: Int, _ request: [UInt8], seconds: Int = 5) async throws -> Response {
+    /// than `seconds` (a server that waits on a client that sends nothing more). `halfClose` shuts the
+    /// client's sending side after the request, as a client that gave up mid-body does.
+    static func exchange(port: Int, _ request: [UInt8], seconds: Int = 5, halfClose: Bool = false) async throws -> Response {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: halfClose)
+                    )
                 }
             }
         return try await withThrowingTaskGroup(of: Response?.self) { group in
             group.addTask {
                 try await channel.executeThenClose { inbound, outbound in
                     try await outbound.write(ByteBuffer(bytes: request))
+                    if halfClose { outbound.finish() }
                     var text = ""
                     do {
                         for try await chunk in inbound { text += String(decoding: chunk.readableBytesView, as: UTF8.self) }
