@@ -70,6 +70,13 @@ stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
 
 # CPU seconds (user + system) a process has used so far.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# With PostgreSQL: "CPU-seconds transactions" of the local postgres processes and of the database (its
+# transactions include other clients', if any); the CPU is 0 when the server runs elsewhere.
+pg_usage() {
+    local ticks=0 t
+    for p in $(pgrep -x postgres || true); do t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); ticks=$((ticks + t)); done
+    echo "$(echo "$ticks / $(getconf CLK_TCK)" | bc -l) $(psql -X -At "$PG_URL" -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")"
+}
 
 # "table rows" for every table of the run's database.
 count_rows() {
@@ -101,9 +108,12 @@ run() {
     esac
     count_rows > "$WORK/rows-before"
     CLOSR_BENCH_TAG="w$RUN" wrk -t2 -c16 -d2s "${args[@]}" "$BASE" > "$WORK/warmup"
+    local pg_before="" pg_after="" pg_note=""
+    [ -z "$PG_URL" ] || pg_before=$(pg_usage)
     cpu_before=$(cpu "$SERVER")
     out=$(CLOSR_BENCH_TAG="m$RUN" wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency "${args[@]}" "$BASE")
     cpu_ms=$(echo "($(cpu "$SERVER") - $cpu_before) * 1000" | bc -l)
+    [ -z "$PG_URL" ] || pg_after=$(pg_usage)
     unset CLOSR_BENCH_FORMAT CLOSR_BENCH_DEDUPE
     count_rows > "$WORK/rows-after"
     stop_server
@@ -117,8 +127,11 @@ run() {
     local warm_non2xx
     warm_non2xx=$(awk -F': *' '/Non-2xx/ {print $2}' "$WORK/warmup")
     if [ "$non2xx" != 0 ] || [ -n "$warm_non2xx" ]; then FAILED=1; echo "$label: non-2xx answers" >&2; echo "$out" >&2; fi
-    printf '%-46s %6s req/s  p99 %7s ms  non-2xx %s  socket errors: %s  closr CPU %.2f ms/request\n' \
-        "$label" "$rps" "$p99" "$non2xx" "$socket" "$(echo "$cpu_ms / $requests" | bc -l)"
+    if [ -n "$PG_URL" ]; then
+        pg_note=$(echo "$pg_before $pg_after $requests" | awk '{printf ", postgres CPU %.2f ms/request, %.2f transactions/request", ($3 - $1) * 1000 / $5, ($4 - $2) / $5}')
+    fi
+    printf '%-46s %6s req/s  p99 %7s ms  non-2xx %s  socket errors: %s  closr CPU %.2f ms/request%s\n' \
+        "$label" "$rps" "$p99" "$non2xx" "$socket" "$(echo "$cpu_ms / $requests" | bc -l)" "$pg_note"
     RPS=$rps
     awk 'NR == FNR {before[$1] = $2; next} {d = $2 - before[$1]; if (d != 0) delta[$1] = d}
          END {n = delta["leads"]; out = ""; total = 0

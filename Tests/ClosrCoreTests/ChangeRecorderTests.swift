@@ -18,7 +18,7 @@ import Testing
     @Test func everyTenantTableMovesOnlyWhatDependsOnIt() {
         let expected: [TenantTable: Set<ChangeKind>] = [
             .apiKeys: [.keys], .memberships: [.accounts], .statuses: [.accounts], .pipelines: [.accounts],
-            .customFields: [.accounts], .leads: [.leadCount],
+            .customFields: [.accounts], .inboundSettings: [.accounts], .leads: [.leadCount],
         ]
         for table in TenantIsolationTests.everyTable {
             #expect(Self.kinds(inserting: table) == expected[table] ?? [], "\(table.rawValue)")

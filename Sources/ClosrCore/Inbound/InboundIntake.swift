@@ -33,6 +33,18 @@ public struct InboundIntake: Sendable {
         }
     }
 
+    /// What a post needs of its organization's configuration, read once (from the cache) when the
+    /// request is admitted: the settings that judge its origin, and the directory its lead is built with.
+    public struct Configuration: Sendable {
+        public let settings: InboundSettings
+        let directory: CRMDirectory
+    }
+
+    public func configuration(in scope: OrgScope) async throws -> Configuration {
+        let directory = try await scope.read { db in try await CRMDirectory.load(db) }
+        return Configuration(settings: directory.inboundSettings, directory: directory)
+    }
+
     /// What the post became.
     public struct Outcome: Sendable, JSONRepresentable {
         public var leadID: String
@@ -50,8 +62,9 @@ public struct InboundIntake: Sendable {
     }
 
     public func submit(
-        _ submission: InboundSubmission, settings: InboundSettings, principal: Principal, origin: RequestOrigin, context: Context
+        _ submission: InboundSubmission, configuration: Configuration, principal: Principal, origin: RequestOrigin, context: Context
     ) async throws -> Outcome {
+        let settings = configuration.settings
         try submission.validate()
         // A bot that filled the honeypot is answered as a person would be (after the same checks), so
         // it learns nothing from the answer; nothing is stored.
@@ -63,19 +76,22 @@ public struct InboundIntake: Sendable {
             submission.visitorID = nil
         }
         guard submission.dedupe ?? settings.dedupeByEmail, let email = submission.email else {
-            return try await create(submission, principal: principal, origin: origin, context: context)
+            return try await create(submission, configuration: configuration, principal: principal, origin: origin, context: context)
         }
         let address = Self.lowercasedASCII(email)
         return try await sameEmail.withLane(principal.organizationID + "\n" + address) {
-            let match = try await principal.scope.read { db in
+            let match = try await principal.scope.readRows { db in
                 try await db.select(from: .contactEmails).column("contact_id").column("lead_id").where("email", .equal, address)
                     .orderBy("contact_id").first(EmailOwner.self)
             }
-            guard let match else { return try await create(submission, principal: principal, origin: origin, context: context) }
+            guard let match else {
+                return try await create(submission, configuration: configuration, principal: principal, origin: origin, context: context)
+            }
             let scope = principal.scope
             let now = CloseTimestamp.now()
-            let (rows, id) = try await Self.submissionRows(
-                submission, leadID: match.leadID, contactID: match.contactID, principal: principal, origin: origin, context: context, at: now
+            let (rows, id) = Self.submissionRows(
+                submission, leadID: match.leadID, contactID: match.contactID, directory: configuration.directory, principal: principal,
+                origin: origin, context: context, at: now
             )
             try await scope.insert(rows, requiring: [
                 scope.requirement(.leads, id: match.leadID, else: CloseError.conflict("The lead this email belongs to was deleted as the post arrived: post it again")),
@@ -84,12 +100,17 @@ public struct InboundIntake: Sendable {
         }
     }
 
-    private func create(_ submission: InboundSubmission, principal: Principal, origin: RequestOrigin, context: Context) async throws -> Outcome {
+    private func create(
+        _ submission: InboundSubmission, configuration: Configuration, principal: Principal, origin: RequestOrigin, context: Context
+    ) async throws -> Outcome {
         let now = CloseTimestamp.now()
-        let new = try await leads.prepareCreate(submission.leadBody, principal: principal, origin: origin, source: "webform", at: now)
+        let new = try await leads.prepareCreate(
+            submission.leadBody, principal: principal, origin: origin, source: "webform", at: now, directory: configuration.directory
+        )
         let contactID = new.lead.contacts.first?.id
-        let (rows, id) = try await Self.submissionRows(
-            submission, leadID: new.lead.id, contactID: contactID, principal: principal, origin: origin, context: context, at: now
+        let (rows, id) = Self.submissionRows(
+            submission, leadID: new.lead.id, contactID: contactID, directory: configuration.directory, principal: principal, origin: origin,
+            context: context, at: now
         )
         try await principal.scope.insert(new.rows + rows, requiring: new.requirements)
         return Outcome(leadID: new.lead.id, contactID: contactID, formSubmissionID: id, newLead: true)
@@ -97,9 +118,9 @@ public struct InboundIntake: Sendable {
 
     /// The post's `FormSubmission` activity, its `created` event, and the visitor's link to the lead.
     private static func submissionRows(
-        _ submission: InboundSubmission, leadID: String, contactID: String?, principal: Principal, origin: RequestOrigin,
-        context: Context, at now: CloseTimestamp
-    ) async throws -> (rows: [TenantRow], activityID: String) {
+        _ submission: InboundSubmission, leadID: String, contactID: String?, directory: CRMDirectory, principal: Principal,
+        origin: RequestOrigin, context: Context, at now: CloseTimestamp
+    ) -> (rows: [TenantRow], activityID: String) {
         let scope = principal.scope
         let id = ClosrID.make(.activity)
         let values = JSONValue.object(submission.values.map { ($0.name, .string($0.value)) })
@@ -116,7 +137,6 @@ public struct InboundIntake: Sendable {
             id: id, kind: .formSubmission, leadID: leadID, contactID: contactID, userID: nil, activityAt: now.microseconds,
             fields: fields, createdBy: principal.userID, at: now.microseconds
         )
-        let directory = try await scope.read { db in try await CRMDirectory.load(db) }
         let activity = ActivityRow(
             id: id, organizationId: scope.organizationID, type: ActivityKind.formSubmission.type, leadId: leadID, contactId: contactID,
             userId: nil, relatedId: nil, activityAt: now.microseconds, fields: fields, createdBy: principal.userID,

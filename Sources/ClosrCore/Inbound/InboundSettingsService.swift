@@ -9,8 +9,9 @@ public struct InboundSettingsService: Sendable {
 
     public init() {}
 
+    /// The settings, from the organization's cached directory (``CRMDirectory``) while nothing changed.
     public func settings(in scope: OrgScope) async throws -> InboundSettings {
-        try await scope.read { db in try await Self.settings(in: db) }
+        try await scope.read { db in try await CRMDirectory.load(db).inboundSettings }
     }
 
     static func settings(in db: TenantDatabase) async throws -> InboundSettings {

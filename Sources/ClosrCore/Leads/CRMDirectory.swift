@@ -2,7 +2,7 @@ import ClosrModel
 import SQLKit
 
 /// What assembling objects needs to know about an organization: its statuses, pipelines and members'
-/// names. Read once per request.
+/// names, and its inbound settings (read by every inbound post and page view). Read once per request.
 struct CRMDirectory: Sendable {
     let statuses: [String: Status]
     /// Lead statuses in their order; the first is where new leads start.
@@ -11,9 +11,10 @@ struct CRMDirectory: Sendable {
     let userNames: [String: String]
     /// Custom field definitions by object type (`lead`, `contact`, `opportunity`).
     let customFields: [String: [CustomField]]
+    let inboundSettings: InboundSettings
 
     /// The directory, from a cache kept per organization while the accounts version has not moved
-    /// (statuses, pipelines, members and custom fields all move it when they change).
+    /// (statuses, pipelines, members, custom fields and inbound settings all move it when they change).
     static func load(_ db: TenantDatabase) async throws -> CRMDirectory {
         guard let cached = db.cached else { return try await read(db) }
         let version = cached.versions[.accounts]
@@ -41,7 +42,8 @@ struct CRMDirectory: Sendable {
             .all(CustomFieldService.Row.self).map(\.field)
         return CRMDirectory(
             statuses: statuses, leadStatuses: leadStatuses, pipelines: pipelines, userNames: userNames,
-            customFields: Dictionary(grouping: fields, by: \.objectType)
+            customFields: Dictionary(grouping: fields, by: \.objectType),
+            inboundSettings: try await InboundSettingsService.settings(in: db)
         )
     }
 

@@ -25,7 +25,10 @@ public struct LeadService: Sendable {
     /// A new lead's rows (the lead, its contacts, its `Created` activity saying where it came from and its
     /// event), validated and not yet written, for callers that commit more rows with them (an inbound
     /// post's form submission).
-    func prepareCreate(_ body: JSONValue, principal: Principal, origin: RequestOrigin, source: String, at now: CloseTimestamp) async throws -> NewLead {
+    /// `directory`: the organization's, when the caller has read it already.
+    func prepareCreate(
+        _ body: JSONValue, principal: Principal, origin: RequestOrigin, source: String, at now: CloseTimestamp, directory: CRMDirectory? = nil
+    ) async throws -> NewLead {
         var reader = try BodyReader(body)
         let name = reader.string("name", maxLength: 1000) ?? ""
         let description = reader.string("description", maxLength: 100_000) ?? ""
@@ -50,7 +53,7 @@ public struct LeadService: Sendable {
         let scope = principal.scope
         // Configuration comes from the cache; a lead's rows are pure inserts, so they are committed
         // together with other requests' (``InsertBatcher``) and the response is built from them.
-        let directory = try await scope.read { db in try await CRMDirectory.load(db) }
+        let directory = if let directory { directory } else { try await scope.read { db in try await CRMDirectory.load(db) } }
         let status = try Self.resolveStatus(id: statusID, label: statusLabel, in: directory)
         let values = custom.isEmpty ? [:] : try await scope.read { db in
             try await custom.applied(to: [:], fields: directory.customFields["lead"] ?? [], in: db)

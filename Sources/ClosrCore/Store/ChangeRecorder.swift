@@ -37,12 +37,12 @@ struct ChangeRecorder: ForwardingSQLDatabase {
     private static func kinds(table: any SQLExpression, rowsAddedOrRemoved: Bool) -> Set<ChangeKind> {
         switch tableName(table) {
         case "api_keys": return [.keys]
-        case "organizations", "users", "memberships", "statuses", "pipelines", "custom_fields": return [.accounts]
+        case "organizations", "users", "memberships", "statuses", "pipelines", "custom_fields", "inbound_settings": return [.accounts]
         case "leads": return rowsAddedOrRemoved ? [.leadCount] : []
-        // No cache holds these: activities, tasks, webhooks and their outbox, inbound settings and the
-        // tracker's rows are read fresh per request.
+        // No cache holds these: activities, tasks, webhooks and their outbox, and the tracker's rows are
+        // read fresh per request.
         case "contacts", "opportunities", "events", "schema_migrations", "activities", "tasks", "custom_activity_types",
-             "webhooks", "webhook_event_types", "webhook_deliveries", "inbound_settings", "contact_emails", "page_views",
+             "webhooks", "webhook_event_types", "webhook_deliveries", "contact_emails", "page_views",
              "visitor_leads":
             return []
         default: return Set(ChangeKind.allCases)

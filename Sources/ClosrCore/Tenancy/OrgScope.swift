@@ -42,6 +42,14 @@ public struct OrgScope: Sendable {
         }
     }
 
+    /// Runs `body` with read access to this organization's rows and no cache: nothing needs checking
+    /// against the store's versions, so PostgreSQL is spared reading them — for a read of rows no cache
+    /// holds (an inbound post's email lookup) in a request that already has what it needs from the caches.
+    public func readRows<T: Sendable>(_ body: @Sendable (TenantDatabase) async throws -> T) async throws -> T {
+        let organizationID = self.organizationID
+        return try await store.read { sql in try await body(TenantDatabase(organizationID: organizationID, sql: sql)) }
+    }
+
     /// Runs `body` with read access to this organization's rows for a read that may be slow (a search):
     /// away from other requests' reads, each statement stopped at `deadline`
     /// (``Store/boundedRead(lane:deadline:_:)``), one at a time for this organization.

@@ -44,7 +44,7 @@ struct InboundController {
 
     private func submit(_ request: Request, context: ClosrRequestContext, gate: InboundCORS.Gate) async throws -> Response {
         let bytes = try await Self.body(of: request)
-        var admitted: (principal: Principal, settings: InboundSettings)?
+        var admitted: (principal: Principal, configuration: InboundIntake.Configuration)?
         if request.headers[.authorization] != nil || request.headers[.xAPIKey] != nil {
             admitted = try await admit(request, context: context, fallbackKey: nil, limiter: postLimiter, gate: gate)
         }
@@ -53,11 +53,11 @@ struct InboundController {
             let key = form.fields.first { InboundSubmission.isKeyField($0.name) }?.value ?? ""
             admitted = try await admit(request, context: context, fallbackKey: key, limiter: postLimiter, gate: gate)
         }
-        guard let (principal, settings) = admitted else { throw CloseError.unauthorized() }
+        guard let (principal, configuration) = admitted else { throw CloseError.unauthorized() }
         let submission = InboundSubmission(fields: form.fields.map { ($0.name, $0.value) })
-        let redirect = try submission.redirect.map { try InboundRedirect.target($0, allowedOrigins: settings.allowedOrigins) }
+        let redirect = try submission.redirect.map { try InboundRedirect.target($0, allowedOrigins: configuration.settings.allowedOrigins) }
         let outcome = try await services.inbound.submit(
-            submission, settings: settings, principal: principal, origin: context.origin(of: request),
+            submission, configuration: configuration, principal: principal, origin: context.origin(of: request),
             context: .init(
                 ip: context.clientIP, browserOrigin: request.headers[.origin], referer: request.headers[.referer],
                 doNotTrack: Self.doNotTrack(request)
@@ -70,33 +70,33 @@ struct InboundController {
     }
 
     private func pageView(_ request: Request, context: ClosrRequestContext, gate: InboundCORS.Gate) async throws -> Response {
-        let (principal, settings) = try await admit(request, context: context, fallbackKey: nil, limiter: viewLimiter, gate: gate)
+        let (principal, configuration) = try await admit(request, context: context, fallbackKey: nil, limiter: viewLimiter, gate: gate)
         let body = try await JSONRequestBody.value(from: request, maxBytes: Self.maxBodyBytes)
         let view = try PageViewService.Input(body)
-        if settings.respectDoNotTrack, Self.doNotTrack(request) {
+        if configuration.settings.respectDoNotTrack, Self.doNotTrack(request) {
             return Response(status: .noContent)
         }
         let id = try await services.pageViews.record(view, ip: context.clientIP, userAgent: request.headers[.userAgent], in: principal.scope)
         return JSONResponse.make(.object([("id", .string(id))]), status: .created)
     }
 
-    /// The key's principal and its organization's settings, once the request's browser origin (if any)
+    /// The key's principal and its organization's configuration, once the request's browser origin (if any)
     /// is one the organization allows — and only then counted against the key's limit, so posts refused
     /// for their origin do not use up the site's share.
     private func admit(
         _ request: Request, context: ClosrRequestContext, fallbackKey: String?, limiter: RateLimiter?, gate: InboundCORS.Gate
-    ) async throws -> (Principal, InboundSettings) {
+    ) async throws -> (Principal, InboundIntake.Configuration) {
         let principal = try await APIKeyAuthenticator.principal(for: request, context: context, verifier: services.verifier, fallbackKey: fallbackKey)
-        let settings = try await services.inboundSettings.settings(in: principal.scope)
+        let configuration = try await services.inbound.configuration(in: principal.scope)
         if let origin = request.headers[.origin] {
-            guard BrowserOrigin.isAllowed(origin, by: settings.allowedOrigins) else { throw InboundCORS.refusal(origin: origin) }
+            guard BrowserOrigin.isAllowed(origin, by: configuration.settings.allowedOrigins) else { throw InboundCORS.refusal(origin: origin) }
             gate.open()
         }
         if let limiter {
             let decision = limiter.admit(key: principal.apiKeyID, organization: principal.organizationID, now: .now())
             guard decision.allowed else { throw RateLimitMiddleware.refusal(decision) }
         }
-        return (principal, settings)
+        return (principal, configuration)
     }
 
     /// The body limit of a path these routes serve, for ``CloseErrorMiddleware``'s 413; nil for others.
