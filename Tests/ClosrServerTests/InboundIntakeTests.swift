@@ -328,18 +328,20 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        #"https://evil.test\.example.com/x"#, "https://www.example.com@evil.test/", "https://www.example.com/\u{7F}", "https://www.example.com/é",
-        "javascript:alert(1)", "//evil.test/", "https://evil.test/", "https://*.example.com/",
-    ])
-    func aRedirectLeavesOnlyForAnAllowedOrigin(_ target: String) async throws {
+    /// One environment for every address (a test environment per argument took a PostgreSQL pool each).
+    @Test func aRedirectLeavesOnlyForAnAllowedOrigin() async throws {
         let env = try await TestEnvironment.make()
         let admin = env.secret
         try await env.withApp { client in
             let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
             _ = try await client.json(.put, "/api/v1/inbound_settings/", key: admin, #"{"allowed_origins": ["https://*.example.com"]}"#)
-            let refused = try await InboundIntakeTests.form(client, key: key, [("email", "r@example.com"), ("_redirect", target)])
-            #expect(refused.status == .badRequest && (refused.json["field-errors"] as? [String: String])?["_redirect"] != nil, "\(target): \(refused.status)")
+            for target in [
+                #"https://evil.test\.example.com/x"#, "https://www.example.com@evil.test/", "https://www.example.com/\u{7F}", "https://www.example.com/é",
+                "javascript:alert(1)", "//evil.test/", "https://evil.test/", "https://*.example.com/",
+            ] {
+                let refused = try await InboundIntakeTests.form(client, key: key, [("email", "r@example.com"), ("_redirect", target)])
+                #expect(refused.status == .badRequest && (refused.json["field-errors"] as? [String: String])?["_redirect"] != nil, "\(target): \(refused.status)")
+            }
             let fine = try await InboundIntakeTests.form(client, key: key, [("email", "r@example.com"), ("_redirect", "https://www.example.com/thanks?x=%C3%A9")])
             #expect(fine.status == .seeOther)
         }

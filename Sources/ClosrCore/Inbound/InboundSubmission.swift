@@ -1,5 +1,4 @@
 import ClosrModel
-import Foundation
 
 /// One inbound post's fields, read the way web forms, site builders, Zapier and Make name them: `Email`,
 /// `email_address`, `your-email` and `E-mail` are all the email. Names are compared without case and
@@ -53,9 +52,29 @@ public struct InboundSubmission: Sendable {
         return map
     }()
 
-    /// Letters and digits, lower-cased: `First Name`, `first-name`, `firstName` → `firstname`.
+    /// Letters and digits, lower-cased: `First Name`, `first-name`, `firstName` → `firstname`. Names are
+    /// mostly ASCII, which is read byte by byte; others keep their letters and digits, lower-cased.
     static func normalized(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            guard byte < 0x80 else {
+                let scalars = name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+                return String(String.UnicodeScalarView(scalars))
+            }
+            switch byte {
+            case 0x41...0x5A: bytes.append(byte + 0x20)
+            case 0x61...0x7A, 0x30...0x39: bytes.append(byte)
+            default: continue
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The text without white space (spaces, tabs, line breaks) at either end.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }), let last = text.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(text[first...last])
     }
 
     public init(fields: [(name: String, value: String)]) {
@@ -63,7 +82,7 @@ public struct InboundSubmission: Sendable {
         var lastName: String?
         for (name, value) in fields {
             let key = Self.normalized(name)
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = Self.trimmed(value)
             // A key is never kept, whatever field carries it (`_api_key`, `x-api-key`, `auth.api_key`).
             if Self.isKeyField(name) || key.hasSuffix("apikey") || Self.containsKey(value) { continue }
             if name.hasPrefix("_") || key == "redirect" {
@@ -104,11 +123,16 @@ public struct InboundSubmission: Sendable {
     /// Whether a value holds something shaped like a Closr key (`closr_` and 43 base64url characters),
     /// which is dropped rather than stored, whatever its field is called.
     static func containsKey(_ value: String) -> Bool {
-        guard value.utf8.count >= 49, let start = value.range(of: "closr_") else { return false }
-        let rest = value[start.upperBound...].utf8.prefix(43)
-        return rest.count == 43 && rest.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F
+        let bytes = Array(value.utf8)
+        let prefix = Array("closr_".utf8)
+        guard bytes.count >= prefix.count + 43 else { return false }
+        for start in 0...(bytes.count - prefix.count - 43) where bytes[start] == prefix[0] && bytes[start..<start + prefix.count].elementsEqual(prefix) {
+            let body = bytes[(start + prefix.count)..<(start + prefix.count + 43)]
+            if body.allSatisfy({ byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F
+            }) { return true }
         }
+        return false
     }
 
     /// Takes a control field; false when the name is not one (it is then kept as data).
