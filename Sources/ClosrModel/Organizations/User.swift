@@ -33,6 +33,21 @@ public struct User: Sendable, Equatable, Decodable, JSONRepresentable {
         case dateCreated = "date_created"
         case dateUpdated = "date_updated"
         case lastUsedTimezone = "last_used_timezone"
+        case organizations
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id), firstName: try container.decode(String.self, forKey: .firstName),
+            lastName: try container.decode(String.self, forKey: .lastName), email: try container.decode(String.self, forKey: .email),
+            image: try container.decodeIfPresent(String.self, forKey: .image),
+            dateCreated: try container.decode(CloseTimestamp.self, forKey: .dateCreated),
+            dateUpdated: try container.decode(CloseTimestamp.self, forKey: .dateUpdated),
+            lastUsedTimezone: try container.decodeIfPresent(String.self, forKey: .lastUsedTimezone)
+        )
+        // `/user/` lists organization ids; `/me/` (whose user this also reads) lists organization objects.
+        organizationIDs = try? container.decodeIfPresent([String].self, forKey: .organizations)
     }
 
 
