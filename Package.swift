@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "closr", targets: ["closr"]),
         .library(name: "ClosrModel", targets: ["ClosrModel"]),
+        .library(name: "ClosrClient", targets: ["ClosrClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -64,6 +65,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The Swift SDK: the Close API over HTTP, read into ClosrModel's wire types.
+        .target(
+            name: "ClosrClient",
+            dependencies: [
+                "ClosrModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "closr",
             dependencies: [
@@ -102,6 +113,7 @@ let package = Package(
             name: "ClosrServerTests",
             dependencies: [
                 "ClosrServer",
+                "ClosrClient",
                 "ClosrCore",
                 "ClosrModel",
                 "ClosrTestSupport",

@@ -1,0 +1,116 @@
+import Foundation
+import ClosrModel
+import NIOHTTP1
+
+/// One resource of the API (`lead/`, `opportunity/`, …): get, create, update, delete, and its list read
+/// page by page.
+public struct Resource<Object: WireDecodable & Sendable>: Sendable {
+    let client: ClosrClient
+    /// The resource's path under the base URL, ending in `/`.
+    public let path: String
+
+    /// The whole object (a `_fields`-narrowed one would lack members the type needs).
+    public func get(_ id: String) async throws -> Object {
+        try await client.get(Object.self, path + id + "/")
+    }
+
+    /// Creates an object from a body in Close's own shape (`["name": "Acme"]`).
+    public func create(_ body: JSONValue) async throws -> Object {
+        try ClosrClient.decode(Object.self, try await client.send(.POST, path, body: body))
+    }
+
+    /// Changes the members the body names (Close's `PUT` is a partial update).
+    public func update(_ id: String, _ changes: JSONValue) async throws -> Object {
+        try ClosrClient.decode(Object.self, try await client.send(.PUT, path + id + "/", body: changes))
+    }
+
+    public func delete(_ id: String) async throws {
+        _ = try await client.send(.DELETE, path + id + "/")
+    }
+
+    /// One page: `_skip`/`_limit` with the list's filters.
+    public func page(skip: Int = 0, limit: Int = 100, query: [(String, String)] = []) async throws -> Page<Object> {
+        let body = try await client.send(.GET, path, query: query + [("_skip", String(skip)), ("_limit", String(limit))])
+        return try Page(body)
+    }
+
+    /// Every object of the list, read page by page while `has_more` says there are more.
+    public func list(query: [(String, String)] = [], pageSize: Int = 100) -> Pages<Object> {
+        Pages(resource: self, query: query, pageSize: pageSize)
+    }
+}
+
+/// A page of a list: `{"has_more", "total_results"?, "data"}`.
+public struct Page<Object: WireDecodable & Sendable>: Sendable {
+    public let objects: [Object]
+    public let hasMore: Bool
+    /// Leads, contacts and opportunities count their matches; activities and tasks do not.
+    public let totalResults: Int?
+
+    init(_ body: [UInt8]) throws {
+        let wire: WireObject
+        do {
+            wire = try WireObject(try JSONValue(parsing: body))
+            objects = try wire.array("data").map { try Object(wire: WireObject($0)) }
+            hasMore = try wire.optionalBool("has_more") ?? false
+            totalResults = try wire.optionalInt("total_results")
+        } catch {
+            throw ClosrClientError.unreadableAnswer(type: "page of \(Object.self)", reason: String(describing: error))
+        }
+    }
+}
+
+/// Every object of a list, page by page, as an async sequence.
+public struct Pages<Object: WireDecodable & Sendable>: AsyncSequence, Sendable {
+    public typealias Element = Object
+    let resource: Resource<Object>
+    let query: [(String, String)]
+    let pageSize: Int
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let pages: Pages
+        var buffer: [Object] = []
+        var skip = 0
+        var done = false
+
+        public mutating func next() async throws -> Object? {
+            if buffer.isEmpty, !done {
+                let page = try await pages.resource.page(skip: skip, limit: pages.pageSize, query: pages.query)
+                buffer = page.objects.reversed()
+                skip += page.objects.count
+                done = !page.hasMore || page.objects.isEmpty
+            }
+            return buffer.popLast()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pages: self) }
+}
+
+extension ClosrClient {
+    public var leads: Resource<Lead> { Resource(client: self, path: "lead/") }
+    public var contacts: Resource<Contact> { Resource(client: self, path: "contact/") }
+    public var opportunities: Resource<Opportunity> { Resource(client: self, path: "opportunity/") }
+    public var tasks: Resource<CloseTask> { Resource(client: self, path: "task/") }
+    public var notes: Resource<Activity> { Resource(client: self, path: "activity/note/") }
+    /// Every activity type's list (`activity/`); create through the type's own resource (``notes``, ``activities(_:)``).
+    public var activities: Resource<Activity> { Resource(client: self, path: "activity/") }
+    /// One activity type's resource: `call`, `email`, `sms`, `meeting`, `custom`, `form_submission`, …
+    public func activities(_ type: String) -> Resource<Activity> { Resource(client: self, path: "activity/\(type)/") }
+    public var leadStatuses: Resource<Status> { Resource(client: self, path: "status/lead/") }
+    public var opportunityStatuses: Resource<Status> { Resource(client: self, path: "status/opportunity/") }
+    public var pipelines: Resource<Pipeline> { Resource(client: self, path: "pipeline/") }
+    /// `lead`, `contact`, `opportunity` or `activity`.
+    public func customFields(_ objectType: String) -> Resource<CustomField> { Resource(client: self, path: "custom_field/\(objectType)/") }
+    public var customActivityTypes: Resource<CustomActivityType> { Resource(client: self, path: "custom_activity/") }
+    public var webhooks: Resource<WebhookSubscription> { Resource(client: self, path: "webhook/") }
+
+    /// The calling user with their organizations (`me/`).
+    public func me() async throws -> Me {
+        do {
+            return try JSONDecoder().decode(Me.self, from: Data(try await send(.GET, "me/")))
+        } catch let error as DecodingError {
+            throw ClosrClientError.unreadableAnswer(type: "Me", reason: String(describing: error))
+        }
+    }
+}
