@@ -79,6 +79,7 @@ let package = Package(
             name: "closr",
             dependencies: [
                 "ClosrServer",
+                "ClosrClient",
                 "ClosrCore",
                 "ClosrModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClosrClient
 import ClosrCore
 import ClosrModel
 
@@ -24,6 +25,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             CLILogging.note("closr: \(error.description)")
         } catch let error as CloseError {
             CLILogging.note("closr: \(error.message)")
+        } catch let error as ClosrClientError {
+            CLILogging.note("closr: \(error.description)")
         } catch {
             CLILogging.note("closr: \(StoreError.describe(error))")
         }
