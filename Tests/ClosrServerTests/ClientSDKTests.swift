@@ -88,6 +88,9 @@ import Testing
             #expect(filtered.count == 11 && filtered.allSatisfy { $0.name.hasPrefix("Lead 7") } && filtered.contains { $0.name == "Lead 7" })
             let page = try await close.leads.page(skip: 200, limit: 100)
             #expect(page.objects.count == 30 && !page.hasMore && page.totalResults == 230)
+            // The event log pages by cursor (50 a page): every creation, once.
+            let created = try await Array(close.events(query: [("object_type", "lead"), ("action", "created")]))
+            #expect(created.count == 230 && Set(created.map(\.objectID)) == Set(all.map(\.id)))
         }
     }
 

@@ -1,0 +1,39 @@
+import ClosrModel
+
+/// The event log, read by cursor (`_cursor` / `cursor_next`) as Close pages it, newest first.
+public struct EventPages: AsyncSequence, Sendable {
+    public typealias Element = Event
+    let client: ClosrClient
+    let query: [(String, String)]
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let pages: EventPages
+        var buffer: [Event] = []
+        var cursor: String?
+        var done = false
+
+        public mutating func next() async throws -> Event? {
+            if buffer.isEmpty, !done {
+                let body = try await pages.client.send(.GET, "event/", query: pages.query + (cursor.map { [("_cursor", $0)] } ?? []))
+                do {
+                    let wire = try WireObject(try JSONValue(parsing: body))
+                    buffer = try wire.array("data").map { try Event(wire: WireObject($0)) }.reversed()
+                    cursor = try wire.optionalString("cursor_next")
+                } catch {
+                    throw ClosrClientError.unreadableAnswer(type: "page of events", reason: String(describing: error))
+                }
+                done = cursor == nil || buffer.isEmpty
+            }
+            return buffer.popLast()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pages: self) }
+}
+
+extension ClosrClient {
+    /// Every event matching the filters (`object_type`, `action`, `lead_id`, `date_updated__gte`, …), newest first.
+    public func events(query: [(String, String)] = []) -> EventPages {
+        EventPages(client: self, query: query)
+    }
+}
