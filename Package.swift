@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(name: "ClosrModel"),
@@ -75,11 +76,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The MCP server: Close's MCP tools, written once, served over stdio by `closr mcp`.
+        .target(
+            name: "ClosrMCP",
+            dependencies: ["ClosrClient", "ClosrModel", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "closr",
             dependencies: [
                 "ClosrServer",
                 "ClosrClient",
+                "ClosrMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 "ClosrCore",
                 "ClosrModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -115,6 +123,8 @@ let package = Package(
             dependencies: [
                 "ClosrServer",
                 "ClosrClient",
+                "ClosrMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 "ClosrCore",
                 "ClosrModel",
                 "ClosrTestSupport",

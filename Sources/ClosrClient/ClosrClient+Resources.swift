@@ -85,6 +85,13 @@ public struct Pages<Object: WireDecodable & Sendable>: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pages: self) }
+
+    /// Every object, read to the end.
+    public func all() async throws -> [Object] {
+        var objects: [Object] = []
+        for try await object in self { objects.append(object) }
+        return objects
+    }
 }
 
 extension ClosrClient {
@@ -104,6 +111,16 @@ extension ClosrClient {
     public func customFields(_ objectType: String) -> Resource<CustomField> { Resource(client: self, path: "custom_field/\(objectType)/") }
     public var customActivityTypes: Resource<CustomActivityType> { Resource(client: self, path: "custom_activity/") }
     public var webhooks: Resource<WebhookSubscription> { Resource(client: self, path: "webhook/") }
+
+    /// The organization's users (`user/`).
+    public func users() async throws -> [User] {
+        struct List: Decodable { let data: [User] }
+        do {
+            return try JSONDecoder().decode(List.self, from: Data(try await send(.GET, "user/"))).data
+        } catch let error as DecodingError {
+            throw ClosrClientError.unreadableAnswer(type: "list of users", reason: String(describing: error))
+        }
+    }
 
     /// The calling user with their organizations (`me/`).
     public func me() async throws -> Me {

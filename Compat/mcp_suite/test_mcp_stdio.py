@@ -1,0 +1,187 @@
+"""The Python MCP client (PyPI `mcp`) against `closr mcp --url … --api-key …` over stdio, in front of a
+live `closr serve`: tools listed by scope, each core tool called and its data checked, bad arguments
+and unknown ids as tool errors, a read_only key offered no write tools, a revoked key refused.
+
+Runs in its own virtualenv (mcp_suite/requirements.txt); `.ci/run` creates it.
+"""
+import asyncio
+import json
+import os
+import subprocess
+import uuid
+
+import pytest
+import requests
+
+from conftest import ClosrServer
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+READ_TOOLS = {"org_info", "org_users", "lead_search", "list_leads", "fetch_lead", "get_lead", "fetch_contact", "fetch_opportunity",
+              "fetch", "find_opportunities", "list_opportunities", "list_contacts", "find_tasks", "find_notes", "find_lead_statuses",
+              "find_pipelines_and_opportunity_statuses", "find_lead_custom_fields"}
+WRITE_TOOLS = {"create_lead", "create_contact", "create_opportunity", "create_task", "create_note", "update_lead",
+               "update_contact", "update_opportunity", "update_task", "update_note", "delete_lead", "delete_contact",
+               "delete_opportunity", "delete_task", "delete_note"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = ClosrServer("--rate-limit", "off")
+    yield running
+    running.stop()
+
+
+def make_key(server, scope):
+    response = requests.post(server.base_url + "api_key/", auth=(server.api_key, ""), json={"label": f"mcp {scope}", "scopes": [scope]}, timeout=30)
+    assert response.status_code in (200, 201), response.text
+    return response.json()["id"], response.json()["key"]
+
+
+def run(server, key, body):
+    """Runs `body(session)` in an MCP session with `closr mcp` for `key`."""
+    parameters = StdioServerParameters(command=os.environ["CLOSR_BIN"], args=["mcp", "--url", server.base_url, "--api-key", key])
+
+    async def main():
+        async with stdio_client(parameters) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                return await body(session)
+    return asyncio.run(main())
+
+
+def field(model, snake, camel):
+    """A result's member under the client's naming: snake_case from mcp 2, camelCase before."""
+    return getattr(model, snake) if hasattr(model, snake) else getattr(model, camel)
+
+
+def data(result):
+    assert not field(result, "is_error", "isError"), [c.text for c in result.content]
+    structured = field(result, "structured_content", "structuredContent")
+    assert structured is not None
+    # The text carries the same JSON, for clients that read only text.
+    assert json.loads(result.content[-1].text) == structured
+    return structured
+
+
+def error_text(result):
+    assert field(result, "is_error", "isError")
+    return " ".join(c.text for c in result.content)
+
+
+def test_tools_are_listed_with_schemas_and_called_end_to_end(server):
+    async def body(session):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        assert READ_TOOLS | WRITE_TOOLS <= set(tools), sorted(set(READ_TOOLS | WRITE_TOOLS) - set(tools))
+        schemas = {name: field(tool, "input_schema", "inputSchema") for name, tool in tools.items()}
+        assert all(schema["type"] == "object" for schema in schemas.values())
+        assert schemas["fetch_lead"]["required"] == ["id"]
+
+        org = data(await session.call_tool("org_info", {}))
+        assert org["organization"]["id"].startswith("orga_") and org["user"]["email"]
+        assert data(await session.call_tool("org_users", {}))["users"]
+
+        name = f"Acme {uuid.uuid4().hex[:8]}"
+        created = data(await session.call_tool("create_lead", {
+            "name": name, "url": "https://acme.example",
+            "contacts": [{"name": "Wile E.", "title": "CEO", "emails": [{"email": "wile@acme.example"}]}]}))
+        lead = created["lead"]
+        assert lead["name"] == name and lead["contacts"][0]["emails"][0]["email"] == "wile@acme.example"
+
+        found = data(await session.call_tool("lead_search", {"name": name}))
+        assert [l["id"] for l in found["leads"]] == [lead["id"]]
+        assert data(await session.call_tool("list_leads", {"full_text": name.split()[1]}))["leads"][0]["id"] == lead["id"]
+        fetched = data(await session.call_tool("fetch_lead", {"id": lead["id"]}))["object"]
+        assert fetched["url"] == "https://acme.example"
+        assert data(await session.call_tool("get_lead", {"id": lead["id"]}))["object"]["id"] == lead["id"]
+
+        updated = data(await session.call_tool("update_lead", {"id": lead["id"], "description": "Roadrunner supplies"}))["object"]
+        assert updated["description"] == "Roadrunner supplies"
+        assert data(await session.call_tool("fetch", {"id": lead["id"]}))["object"]["description"] == "Roadrunner supplies"
+
+        contact = data(await session.call_tool("create_contact", {"lead_id": lead["id"], "name": "Road Runner", "phones": [{"phone": "+14155550100"}]}))["contact"]
+        assert data(await session.call_tool("fetch_contact", {"id": contact["id"]}))["object"]["name"] == "Road Runner"
+        assert data(await session.call_tool("update_contact", {"id": contact["id"], "title": "Bird"}))["object"]["title"] == "Bird"
+        assert len(data(await session.call_tool("list_contacts", {"lead_id": lead["id"]}))["contacts"]) == 2
+
+        statuses = data(await session.call_tool("find_pipelines_and_opportunity_statuses", {}))["pipelines"]
+        active = next(s for p in statuses for s in p["statuses"] if s["type"] == "active")
+        opportunity = data(await session.call_tool("create_opportunity", {
+            "lead_id": lead["id"], "status_id": active["id"], "value": 250000, "value_period": "monthly", "confidence": 70}))["opportunity"]
+        assert opportunity["value"] == 250000 and opportunity["value_in_currency_units"] == 2500
+        listed = data(await session.call_tool("find_opportunities", {"lead_id": lead["id"], "status_type": "active"}))
+        assert [(o["value"], o["confidence"], o["status_label"]) for o in listed["opportunities"]] == [(250000, 70, active["label"])]
+        assert data(await session.call_tool("update_opportunity", {"id": opportunity["id"], "confidence": 90}))["object"]["confidence"] == 90
+        assert data(await session.call_tool("fetch_opportunity", {"id": opportunity["id"]}))["object"]["confidence"] == 90
+        assert data(await session.call_tool("list_opportunities", {"status_type": "active"}))["opportunities"]
+
+        task = data(await session.call_tool("create_task", {"lead_id": lead["id"], "text": "Call back", "due_date": "2031-01-02"}))["task"]
+        assert data(await session.call_tool("update_task", {"id": task["id"], "is_complete": True}))["object"]["is_complete"] is True
+        assert [t["id"] for t in data(await session.call_tool("find_tasks", {"lead_id": lead["id"], "is_complete": True}))["tasks"]] == [task["id"]]
+        note = data(await session.call_tool("create_note", {"lead_id": lead["id"], "note": "Met at the canyon"}))["note"]
+        assert data(await session.call_tool("update_note", {"id": note["id"], "note": "Met twice"}))["object"]["note"] == "Met twice"
+        assert [n["id"] for n in data(await session.call_tool("find_notes", {"lead_id": lead["id"]}))["notes"]] == [note["id"]]
+        assert data(await session.call_tool("find_lead_statuses", {}))["lead_statuses"]
+        assert "custom_fields" in data(await session.call_tool("find_lead_custom_fields", {}))
+
+        for tool, object_id in [("delete_note", note["id"]), ("delete_task", task["id"]), ("delete_opportunity", opportunity["id"]),
+                                ("delete_contact", contact["id"]), ("delete_lead", lead["id"])]:
+            assert data(await session.call_tool(tool, {"id": object_id}))["deleted"] == object_id
+        assert "Lead not found" in error_text(await session.call_tool("fetch_lead", {"id": lead["id"]}))
+
+        # Paging: a cursor to the next page until there is none.
+        for index in range(5):
+            data(await session.call_tool("create_lead", {"name": f"Pager {name} {index}"}))
+        seen, cursor = [], None
+        while True:
+            arguments = {"full_text": name.split()[1], "limit": 2} | ({"cursor": cursor} if cursor else {})
+            page = data(await session.call_tool("lead_search", arguments))
+            seen += [l["name"] for l in page["leads"]]
+            cursor = page["cursor"]
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(f"Pager {name} {i}" for i in range(5))
+
+    run(server, server.api_key, body)
+
+    # Every call was an ordinary use of the key: in the audit trail with its key id.
+    events = requests.get(server.base_url + "event/", auth=(server.api_key, ""), params={"object_type": "lead", "action": "created"}, timeout=30).json()["data"]
+    assert any(event["api_key_id"] for event in events)
+
+
+def test_bad_arguments_are_tool_errors_and_the_process_lives_on(server):
+    async def body(session):
+        assert "required" in error_text(await session.call_tool("fetch_lead", {}))
+        assert "must be a string" in error_text(await session.call_tool("fetch_lead", {"id": 42}))
+        assert "not an id" in error_text(await session.call_tool("fetch_lead", {"id": "../../me"}))
+        assert "Lead not found" in error_text(await session.call_tool("fetch_lead", {"id": "lead_doesnotexist"}))
+        assert "Unknown argument" in error_text(await session.call_tool("lead_search", {"colour": "red"}))
+        assert "from 0 to 100" in error_text(await session.call_tool("create_opportunity", {"lead_id": "lead_x", "confidence": 900}))
+        assert "longer than" in error_text(await session.call_tool("lead_search", {"name": "x" * 5000}))
+        assert "Unknown tool" in error_text(await session.call_tool("no_such_tool", {}))
+        assert "status" in error_text(await session.call_tool("create_lead", {"name": "X", "status_id": "stat_nope"})).lower()
+        assert "cursor" in error_text(await session.call_tool("list_leads", {"cursor": "banana"}))
+        # Still serving after all that.
+        assert data(await session.call_tool("org_info", {}))["organization"]
+
+    run(server, server.api_key, body)
+
+
+def test_a_read_only_key_sees_only_read_tools_and_a_revoked_key_is_refused(server):
+    _, read_only = make_key(server, "read_only")
+
+    async def listed(session):
+        names = {tool.name for tool in (await session.list_tools()).tools}
+        refused = await session.call_tool("create_lead", {"name": "Nope"})
+        return names, refused
+
+    names, refused = run(server, read_only, listed)
+    assert READ_TOOLS <= names and not (names & WRITE_TOOLS), sorted(names & WRITE_TOOLS)
+    assert field(refused, "is_error", "isError")
+
+    key_id, revoked = make_key(server, "full")
+    assert requests.delete(server.base_url + f"api_key/{key_id}/", auth=(server.api_key, ""), timeout=30).status_code == 200
+    result = subprocess.run([os.environ["CLOSR_BIN"], "mcp", "--url", server.base_url, "--api-key", revoked],
+                            input="", capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "closr:" in result.stderr, result.stderr

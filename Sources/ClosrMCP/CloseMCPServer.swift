@@ -1,0 +1,134 @@
+import ClosrClient
+import ClosrModel
+import Foundation
+import MCP
+
+/// An MCP server with Close's tools (``CloseToolCatalogue``), on any Close-compatible API through
+/// ``ClosrClient``: `closr mcp --url BASE --api-key KEY` serves it over stdio.
+///
+/// `tools/list` shows only what the key may call (a `read_only` key sees the read tools); a call of any
+/// other tool, bad arguments, an unknown id or an API refusal is a tool error result carrying Close's
+/// message, never a crash. Every call is an ordinary API request of the key (last use, rate limit, audit).
+public struct CloseMCPServer: Sendable {
+    let client: ClosrClient
+    let access: Set<ToolAccess>
+
+    public init(client: ClosrClient, access: Set<ToolAccess>) {
+        self.client = client
+        self.access = access
+    }
+
+    /// What the key may do, from its scopes as Closr lists them (`/api_key/`, matched by the key's
+    /// 12-character preview): `full` → every tool, `read_only` → read tools, `inbound` → none. An API
+    /// without that list (Close) gets every tool and refuses what the key may not do itself. An unknown
+    /// or revoked key is refused here, before any tool is offered.
+    public static func access(of client: ClosrClient, apiKey: String) async throws -> Set<ToolAccess> {
+        let body: [UInt8]
+        do {
+            body = try await client.send(.GET, "api_key/", query: [("_limit", "1000")])
+        } catch let error as CloseError where error.status == 401 {
+            throw error
+        } catch let error as CloseError where error.status == 403 {
+            return []
+        } catch is CloseError {
+            return Set(ToolAccess.allCases)
+        }
+        let keys = (try? JSONValue(parsing: body))?["data"].map { value -> [JSONValue] in
+            if case .array(let items) = value { return items }
+            return []
+        } ?? []
+        let preview = String(apiKey.prefix(12))
+        guard let mine = keys.first(where: { $0["preview"] == .string(preview) }), case .array(let scopes)? = mine["scopes"] else {
+            return Set(ToolAccess.allCases)
+        }
+        if scopes.contains(.string("full")) { return Set(ToolAccess.allCases) }
+        if scopes.contains(.string("read_only")) { return [.read] }
+        return []
+    }
+
+    var tools: [CloseTool] { CloseToolCatalogue.all.filter { access.contains($0.access) } }
+
+    /// The MCP `Server` with the tools registered, ready to start on a transport.
+    public func makeServer() async -> Server {
+        let server = Server(
+            name: "closr", version: "1.0", title: "Closr (Close-compatible CRM)",
+            instructions: "Close CRM tools. Money is in cents. Resolve names to ids first (lead_search, find_lead_statuses); confirm before deleting.",
+            capabilities: .init(tools: .init(listChanged: false))
+        )
+        let tools = self.tools
+        let client = self.client
+        await server.withMethodHandler(ListTools.self) { _ in
+            ListTools.Result(tools: tools.map { tool in
+                Tool(
+                    name: tool.name, description: tool.description, inputSchema: Self.mcpValue(tool.inputSchema),
+                    annotations: .init(readOnlyHint: tool.access == .read, destructiveHint: tool.access == .destructive)
+                )
+            })
+        }
+        await server.withMethodHandler(CallTool.self) { call in
+            await Self.call(call, tools: tools, client: client)
+        }
+        return server
+    }
+
+    /// Serves over standard input and output until the client closes them.
+    public func runOverStdio() async throws {
+        let server = await makeServer()
+        try await server.start(transport: StdioTransport())
+        await server.waitUntilCompleted()
+    }
+
+    static func call(_ call: CallTool.Parameters, tools: [CloseTool], client: ClosrClient) async -> CallTool.Result {
+        guard let tool = tools.first(where: { $0.name == call.name }) else {
+            return failure("Unknown tool \"\(call.name)\" (or not allowed for this key): tools/list shows what you may call.")
+        }
+        do {
+            var members: [String: JSONValue] = [:]
+            for (name, value) in call.arguments ?? [:] { members[name] = try jsonValue(value) }
+            let arguments = try ToolArguments(members, allowed: tool.argumentNames)
+            let output = try await tool.run(arguments, client)
+            return CallTool.Result(
+                content: [.text(text: output.summary, annotations: nil, _meta: nil),
+                          .text(text: String(decoding: output.data.serialized(), as: UTF8.self), annotations: nil, _meta: nil)],
+                structuredContent: Optional<Value>.some(mcpValue(output.data)), isError: false
+            )
+        } catch let error as ToolError {
+            return failure(error.message)
+        } catch let error as CloseError {
+            let fields = error.fieldErrors.keys.sorted().map { "\($0): \(error.fieldErrors[$0]!)" }.joined(separator: "; ")
+            return failure("Close API \(error.status): \(error.message)" + (fields.isEmpty || error.message.contains(fields) ? "" : " (\(fields))"))
+        } catch {
+            return failure(String(describing: error))
+        }
+    }
+
+    static func failure(_ message: String) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
+    }
+
+    static func mcpValue(_ value: JSONValue) -> Value {
+        switch value {
+        case .null: return .null
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .array(let values): return .array(values.map(mcpValue))
+        case .object(let members): return .object(Dictionary(members.map { ($0.0, mcpValue($0.1)) }, uniquingKeysWith: { first, _ in first }))
+        case .raw(let text): return mcpValue((try? JSONValue(parsing: Array(text.utf8))) ?? .null)
+        }
+    }
+
+    static func jsonValue(_ value: Value) throws -> JSONValue {
+        switch value {
+        case .null: return .null
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .array(let values): return .array(try values.map(jsonValue))
+        case .object(let members): return .object(try members.sorted { $0.key < $1.key }.map { ($0.key, try jsonValue($0.value)) })
+        case .data: throw ToolError("Binary data is not an accepted argument.")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ClosrClient
+import ClosrModel
+
+/// What a tool may do, as Close's MCP scopes name it: a key that may only read sees only read tools.
+public enum ToolAccess: String, Sendable, CaseIterable {
+    case read = "mcp.read"
+    case writeSafe = "mcp.write_safe"
+    case destructive = "mcp.write_destructive"
+}
+
+/// One MCP tool: Close's name and argument names, a JSON Schema, and what it does through the API.
+struct CloseTool: Sendable {
+    let name: String
+    let description: String
+    let access: ToolAccess
+    let properties: [(String, JSONValue)]
+    let required: [String]
+    let run: @Sendable (ToolArguments, ClosrClient) async throws -> ToolOutput
+
+    var inputSchema: JSONValue {
+        .object([
+            ("type", "object"), ("properties", .object(properties)), ("required", .array(required.map(JSONValue.string))),
+            ("additionalProperties", false),
+        ])
+    }
+
+    var argumentNames: Set<String> { Set(properties.map(\.0)) }
+}
+
+/// A tool's result: a short sentence for the model and the data as structured JSON (an object).
+struct ToolOutput: Sendable {
+    let summary: String
+    let data: JSONValue
+}
+
+/// JSON Schema fragments for tool arguments.
+enum Schema {
+    static func string(_ description: String) -> JSONValue { ["type": "string", "description": .string(description)] }
+    static func integer(_ description: String, minimum: Int, maximum: Int) -> JSONValue {
+        ["type": "integer", "description": .string(description), "minimum": .int(minimum), "maximum": .int(maximum)]
+    }
+    static func boolean(_ description: String) -> JSONValue { ["type": "boolean", "description": .string(description)] }
+    static func list(_ description: String, of item: JSONValue) -> JSONValue { ["type": "array", "description": .string(description), "items": item] }
+    static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
+        ["type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string))]
+    }
+
+    static let id = string("The object's id.")
+    static let cursor = string("Where the previous page ended (its `cursor`); omit for the first page.")
+    static let limit = integer("How many to return (default 25).", minimum: 1, maximum: 100)
+    static let emails = list("Email addresses.", of: object([("email", string("The address.")), ("type", string("office, mobile, home, direct or other."))], required: ["email"]))
+    static let phones = list("Phone numbers.", of: object([("phone", string("The number, E.164 preferred.")), ("type", string("office, mobile, home, direct, fax or other."))], required: ["phone"]))
+    static let urls = list("Web addresses.", of: object([("url", string("The address.")), ("type", string("url"))], required: ["url"]))
+    static let customFields = list("Custom field values.", of: object([("id", string("The custom field's id (cf_…).")), ("value", ["description": "The value."])], required: ["id"]))
+}

@@ -1,0 +1,122 @@
+import ClosrClient
+import ClosrModel
+
+extension CloseToolCatalogue {
+    // MARK: Creating (mcp.write_safe)
+
+    static let writes: [CloseTool] = [
+        CloseTool(name: "create_lead", description: "Create a lead, optionally with contacts (each with name, title, emails, phones).", access: .writeSafe, properties: [
+            ("name", Schema.string("The company or person.")), ("description", Schema.string("Notes about the lead.")),
+            ("url", Schema.string("The lead's website.")), ("status_id", Schema.string("A lead status id (default: the first status).")),
+            ("contacts", Schema.list("Contacts to create with the lead.", of: Schema.object([
+                ("name", Schema.string("Full name.")), ("title", Schema.string("Job title.")), ("emails", Schema.emails), ("phones", Schema.phones),
+            ]))),
+            ("custom_fields", Schema.customFields),
+        ], required: []) { arguments, close in
+            var body = arguments.passing(["name", "description", "url", "status_id"])
+            if let contacts = try arguments.objects("contacts", max: 50) { body.append(("contacts", .array(contacts))) }
+            body += try arguments.customFields()
+            _ = try arguments.string("name", maxLength: 1000)
+            let lead = try await close.leads.create(.object(body))
+            return ToolOutput(summary: "Created lead \(lead.displayName) (\(lead.id)) with \(lead.contacts.count) contacts.", data: .object([("lead", lead.jsonValue)]))
+        },
+        CloseTool(name: "create_contact", description: "Add a contact to a lead.", access: .writeSafe, properties: [
+            ("lead_id", Schema.string("The lead.")), ("name", Schema.string("Full name.")), ("title", Schema.string("Job title.")),
+            ("emails", Schema.emails), ("phones", Schema.phones), ("urls", Schema.urls), ("custom_fields", Schema.customFields),
+        ], required: ["lead_id"]) { arguments, close in
+            _ = try arguments.id("lead_id")
+            let contact = try await close.contacts.create(.object(arguments.passing(["lead_id", "name", "title", "emails", "phones", "urls"]) + arguments.customFields()))
+            return ToolOutput(summary: "Created contact \(contact.displayName) (\(contact.id)).", data: .object([("contact", contact.jsonValue)]))
+        },
+        CloseTool(name: "create_opportunity", description: "Create an opportunity on a lead; value in cents.", access: .writeSafe, properties: [
+            ("lead_id", Schema.string("The lead.")), ("status_id", Schema.string("An opportunity status id (default: the first active one).")),
+            ("value", Schema.integer("The value in cents (1000 = 10.00).", minimum: 0, maximum: 1_000_000_000_000)),
+            ("value_period", Schema.string("one_time, monthly or annual.")), ("confidence", Schema.integer("0 to 100.", minimum: 0, maximum: 100)),
+            ("contact_id", Schema.string("A contact of the lead.")), ("user_id", Schema.string("The owner.")), ("note", Schema.string("A note.")),
+            ("custom_fields", Schema.customFields),
+        ], required: ["lead_id"]) { arguments, close in
+            _ = try arguments.id("lead_id")
+            _ = try arguments.int("value", in: 0...1_000_000_000_000)
+            _ = try arguments.int("confidence", in: 0...100)
+            let body = arguments.passing(["lead_id", "status_id", "value", "value_period", "confidence", "contact_id", "user_id", "note"]) + (try arguments.customFields())
+            let opportunity = try await close.opportunities.create(.object(body))
+            return ToolOutput(summary: "Created opportunity \(opportunity.id) worth \(Money.formatted(cents: opportunity.value, currency: opportunity.valueCurrency, period: opportunity.valuePeriod)).",
+                              data: .object([("opportunity", opportunityJSON(opportunity))]))
+        },
+        CloseTool(name: "create_task", description: "Create a task on a lead.", access: .writeSafe, properties: [
+            ("lead_id", Schema.string("The lead.")), ("text", Schema.string("What to do.")), ("assigned_to", Schema.string("The user (default: you).")),
+            ("contact_id", Schema.string("A contact of the lead.")), ("due_date", Schema.string("A date (2026-12-24) or date-time.")),
+        ], required: ["lead_id", "text"]) { arguments, close in
+            _ = try arguments.id("lead_id")
+            _ = try arguments.requiredString("text")
+            var body = arguments.passing(["lead_id", "text", "assigned_to", "contact_id"])
+            if let due = try arguments.string("due_date", maxLength: 40) { body.append(("date", .string(due))) }
+            let task = try await close.tasks.create(.object(body))
+            return ToolOutput(summary: "Created task \(task.id): \(task.text).", data: .object([("task", task.jsonValue)]))
+        },
+        CloseTool(name: "create_note", description: "Add a note to a lead (note as text, or note_html as <body>…</body>).", access: .writeSafe, properties: [
+            ("lead_id", Schema.string("The lead.")), ("note", Schema.string("The text.")), ("note_html", Schema.string("Rich text, <body>…</body>.")),
+            ("title", Schema.string("A title.")), ("pinned", Schema.boolean("Pin it to the lead.")), ("contact_id", Schema.string("A contact of the lead.")),
+        ], required: ["lead_id"]) { arguments, close in
+            _ = try arguments.id("lead_id")
+            guard try arguments.string("note") != nil || arguments.string("note_html") != nil else { throw ToolError("Give \"note\" or \"note_html\".") }
+            let note = try await close.notes.create(.object(arguments.passing(["lead_id", "note", "note_html", "title", "pinned", "contact_id"])))
+            return ToolOutput(summary: "Added note \(note.id).", data: .object([("note", note.jsonValue)]))
+        },
+    ]
+
+    // MARK: Changing and deleting (mcp.write_destructive)
+
+    static let updates: [CloseTool] = [
+        update("update_lead", "Change a lead: only the fields given change.", ["name", "description", "url", "status_id"], custom: true) {
+            try await $0.leads.update($1, $2).jsonValue
+        },
+        update("update_contact", "Change a contact: only the fields given change (emails, phones and urls replace the lists).",
+               ["name", "title", "emails", "phones", "urls"], custom: true) { try await $0.contacts.update($1, $2).jsonValue },
+        update("update_opportunity", "Change an opportunity (value in cents): only the fields given change.",
+               ["status_id", "value", "value_period", "confidence", "contact_id", "user_id", "note"], custom: true) {
+            opportunityJSON(try await $0.opportunities.update($1, $2))
+        },
+        update("update_task", "Change a task (text, assignee, date, completion): only the fields given change.",
+               ["text", "assigned_to", "contact_id", "date", "is_complete"], custom: false) { try await $0.tasks.update($1, $2).jsonValue },
+        update("update_note", "Change a note: only the fields given change.", ["note", "note_html", "title", "pinned", "contact_id"], custom: false) {
+            try await $0.notes.update($1, $2).jsonValue
+        },
+    ]
+
+    static let deletes: [CloseTool] = [
+        delete("delete_lead", "Delete a lead with its contacts, opportunities, tasks and activities. Confirm with the user first.") { try await $0.leads.delete($1) },
+        delete("delete_contact", "Delete a contact.") { try await $0.contacts.delete($1) },
+        delete("delete_opportunity", "Delete an opportunity.") { try await $0.opportunities.delete($1) },
+        delete("delete_task", "Delete a task.") { try await $0.tasks.delete($1) },
+        delete("delete_note", "Delete a note.") { try await $0.notes.delete($1) },
+    ]
+
+    static func update(
+        _ name: String, _ description: String, _ fields: [String], custom: Bool,
+        _ apply: @escaping @Sendable (ClosrClient, String, JSONValue) async throws -> JSONValue
+    ) -> CloseTool {
+        let schemas: [String: JSONValue] = [
+            "emails": Schema.emails, "phones": Schema.phones, "urls": Schema.urls, "value": Schema.integer("The value in cents.", minimum: 0, maximum: 1_000_000_000_000),
+            "confidence": Schema.integer("0 to 100.", minimum: 0, maximum: 100), "is_complete": Schema.boolean("Completed."), "pinned": Schema.boolean("Pinned."),
+        ]
+        let properties = [("id", Schema.id)] + fields.map { ($0, schemas[$0] ?? Schema.string("The new \($0.replacingOccurrences(of: "_", with: " ")).")) }
+            + (custom ? [("custom_fields", Schema.customFields)] : [])
+        return CloseTool(name: name, description: description, access: .destructive, properties: properties, required: ["id"]) { arguments, close in
+            let id = try arguments.id()
+            _ = try arguments.int("value", in: 0...1_000_000_000_000)
+            _ = try arguments.int("confidence", in: 0...100)
+            let changes = arguments.passing(fields) + (custom ? try arguments.customFields() : [])
+            guard !changes.isEmpty else { throw ToolError("Give at least one field to change: \(fields.joined(separator: ", ")).") }
+            return ToolOutput(summary: "Updated \(id).", data: .object([("object", try await apply(close, id, .object(changes)))]))
+        }
+    }
+
+    static func delete(_ name: String, _ description: String, _ remove: @escaping @Sendable (ClosrClient, String) async throws -> Void) -> CloseTool {
+        CloseTool(name: name, description: description, access: .destructive, properties: [("id", Schema.id)], required: ["id"]) { arguments, close in
+            let id = try arguments.id()
+            try await remove(close, id)
+            return ToolOutput(summary: "Deleted \(id).", data: .object([("deleted", .string(id))]))
+        }
+    }
+}

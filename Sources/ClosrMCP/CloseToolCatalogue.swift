@@ -1,0 +1,165 @@
+import ClosrClient
+import ClosrModel
+
+/// The tools, with Close's MCP names and argument names (close-mcp.md §4) where Closr has the data, and
+/// plain aliases a generic agent looks for first (`list_leads`, `get_lead`, `list_opportunities`,
+/// `list_contacts`). Each calls the Close API through ``ClosrClient``, so the same tools serve Closr or
+/// Close itself. Money is in cents, as the API's, and also in currency units (`value_in_currency_units`).
+enum CloseToolCatalogue {
+    static let all: [CloseTool] = reads + writes + updates + deletes
+
+    static func named(_ name: String) -> CloseTool? { all.first { $0.name == name } }
+
+    // MARK: Reading
+
+    static let reads: [CloseTool] = [
+        CloseTool(name: "org_info", description: "The organization (id, name, currency, statuses) and the current user.", access: .read,
+                  properties: [], required: []) { _, close in
+            let me = try await close.me()
+            let organization = me.organizations.first
+            return ToolOutput(
+                summary: "\(organization?.name ?? "No organization"); you are \(me.user.firstName) \(me.user.lastName) <\(me.user.email)>.",
+                data: .object([("organization", organization?.jsonValue ?? .null), ("user", me.user.jsonValue)])
+            )
+        },
+        CloseTool(name: "org_users", description: "The organization's active users.", access: .read, properties: [], required: []) { _, close in
+            let users = try await close.users()
+            return ToolOutput(summary: "\(users.count) users.", data: .object([("users", .array(users.map(\.jsonValue)))]))
+        },
+        leadSearch(name: "lead_search", description: "Find leads by name, by words anywhere in them (full_text), or by status; most recently updated first."),
+        leadSearch(name: "list_leads", description: "List leads, optionally filtered by name, words (full_text) or status; most recently updated first."),
+        fetch("fetch_lead", "A lead with its contacts, opportunities, open tasks and custom fields.") { try await $0.leads.get($1).jsonValue },
+        fetch("get_lead", "A lead with its contacts, opportunities, open tasks and custom fields (alias of fetch_lead).") { try await $0.leads.get($1).jsonValue },
+        fetch("fetch_contact", "A contact with its emails, phones and lead.") { try await $0.contacts.get($1).jsonValue },
+        fetch("fetch_opportunity", "An opportunity with its value (cents and currency units), confidence and status.") {
+            opportunityJSON(try await $0.opportunities.get($1))
+        },
+        fetch("fetch_task", "A task.") { try await $0.tasks.get($1).jsonValue },
+        fetch("fetch_note", "A note.") { try await $0.notes.get($1).jsonValue },
+        CloseTool(name: "fetch", description: "Any lead, contact, opportunity, task or note by its id.", access: .read,
+                  properties: [("id", Schema.id)], required: ["id"]) { arguments, close in
+            let id = try arguments.id()
+            let data: JSONValue
+            switch id.prefix(while: { $0 != "_" }) {
+            case "lead": data = try await close.leads.get(id).jsonValue
+            case "cont": data = try await close.contacts.get(id).jsonValue
+            case "oppo": data = opportunityJSON(try await close.opportunities.get(id))
+            case "task": data = try await close.tasks.get(id).jsonValue
+            case "acti": data = try await close.activities.get(id).jsonValue
+            default: throw ToolError("\"\(id)\" is not the id of a lead, contact, opportunity, task or note.")
+            }
+            return ToolOutput(summary: "Fetched \(id).", data: .object([("object", data)]))
+        },
+        paged("find_opportunities", "Opportunities, filtered by lead, status type (active, won, lost), status or users; newest first.",
+              filters: [("lead_id", Schema.string("Only this lead's.")), ("status_type", Schema.string("active, won or lost.")),
+                        ("status_ids", Schema.list("Only these statuses.", of: Schema.string("A status id."))),
+                        ("user_ids", Schema.list("Only these users'.", of: Schema.string("A user id.")))],
+              plural: "opportunities", resource: { $0.opportunities }, json: opportunityJSON),
+        paged("list_opportunities", "Opportunities, filtered by lead or status type (active, won, lost) (alias of find_opportunities).",
+              filters: [("lead_id", Schema.string("Only this lead's.")), ("status_type", Schema.string("active, won or lost."))],
+              plural: "opportunities", resource: { $0.opportunities }, json: opportunityJSON),
+        paged("list_contacts", "Contacts, optionally of one lead.", filters: [("lead_id", Schema.string("Only this lead's."))],
+              plural: "contacts", resource: { $0.contacts }, json: \.jsonValue),
+        paged("find_tasks", "Tasks, filtered by lead, assignee or completion.",
+              filters: [("lead_id", Schema.string("Only this lead's.")), ("assigned_to", Schema.string("Only this user's.")),
+                        ("is_complete", Schema.boolean("Completed (true) or open (false) only."))],
+              plural: "tasks", resource: { $0.tasks }, json: \.jsonValue),
+        paged("find_notes", "Notes, filtered by lead, contact or user; newest first.",
+              filters: [("lead_id", Schema.string("Only this lead's.")), ("contact_id", Schema.string("Only this contact's.")),
+                        ("user_id", Schema.string("Only this user's."))],
+              plural: "notes", resource: { $0.notes }, json: \.jsonValue),
+        CloseTool(name: "find_lead_statuses", description: "The organization's lead statuses.", access: .read, properties: [], required: []) { _, close in
+            let statuses = try await close.leadStatuses.list().all()
+            return ToolOutput(summary: statuses.map(\.label).joined(separator: ", "), data: .object([("lead_statuses", .array(statuses.map(\.jsonValue)))]))
+        },
+        CloseTool(name: "find_pipelines_and_opportunity_statuses", description: "Pipelines with their opportunity statuses.", access: .read,
+                  properties: [], required: []) { _, close in
+            let pipelines = try await close.pipelines.list().all()
+            let statuses = try await close.opportunityStatuses.list().all()
+            let data: JSONValue = .array(pipelines.map { pipeline in
+                .object([("id", .string(pipeline.id)), ("name", .string(pipeline.name)),
+                         ("statuses", .array(statuses.filter { $0.pipelineID == pipeline.id }.map(\.jsonValue)))])
+            })
+            return ToolOutput(summary: "\(pipelines.count) pipelines, \(statuses.count) opportunity statuses.", data: .object([("pipelines", data)]))
+        },
+        CloseTool(name: "find_lead_custom_fields", description: "The custom fields of leads (use their ids in custom_fields).", access: .read,
+                  properties: [], required: []) { _, close in
+            let fields = try await close.customFields("lead").list().all()
+            return ToolOutput(summary: fields.map { "\($0.name) (\($0.id), \($0.type.rawValue))" }.joined(separator: "; "),
+                              data: .object([("custom_fields", .array(fields.map(\.jsonValue)))]))
+        },
+    ]
+
+    /// An opportunity with its value in currency units beside the cents.
+    static func opportunityJSON(_ opportunity: Opportunity) -> JSONValue {
+        var members = opportunity.jsonValue.objectMembers ?? []
+        members.append(("value_in_currency_units", opportunity.value.map { .double(Double($0) / 100) } ?? .null))
+        return .object(members)
+    }
+
+    static func leadSearch(name: String, description: String) -> CloseTool {
+        CloseTool(name: name, description: description, access: .read, properties: [
+            ("name", Schema.string("Part of the lead's name.")), ("full_text", Schema.string("Words found in names, descriptions, contacts, emails or phones.")),
+            ("lead_status_id", Schema.string("Only leads of this status.")), ("cursor", Schema.cursor), ("limit", Schema.limit),
+        ], required: []) { arguments, close in
+            var words: [String] = []
+            if let name = try arguments.string("name", maxLength: 200) { words.append("name:\"\(name.replacingOccurrences(of: "\"", with: ""))\"") }
+            if let text = try arguments.string("full_text", maxLength: 1000) { words.append(text) }
+            if let statusID = try arguments.optionalID("lead_status_id") {
+                guard let status = try await close.leadStatuses.list().all().first(where: { $0.id == statusID }) else {
+                    throw ToolError("No lead status has the id \"\(statusID)\": find_lead_statuses lists them.")
+                }
+                words.append("status:\"\(status.label)\"")
+            }
+            words.append("sort:-date_updated")
+            return try await page(arguments, plural: "leads", query: [("query", words.joined(separator: " "))], resource: close.leads, json: \.jsonValue)
+        }
+    }
+
+    static func fetch(_ name: String, _ description: String, _ read: @escaping @Sendable (ClosrClient, String) async throws -> JSONValue) -> CloseTool {
+        CloseTool(name: name, description: description, access: .read, properties: [("id", Schema.id)], required: ["id"]) { arguments, close in
+            let id = try arguments.id()
+            return ToolOutput(summary: "Fetched \(id).", data: .object([("object", try await read(close, id))]))
+        }
+    }
+
+    static func paged<Object: WireDecodable & Sendable>(
+        _ name: String, _ description: String, filters: [(String, JSONValue)], plural: String,
+        resource: @escaping @Sendable (ClosrClient) -> Resource<Object>, json: @escaping @Sendable (Object) -> JSONValue
+    ) -> CloseTool {
+        CloseTool(name: name, description: description, access: .read, properties: filters + [("cursor", Schema.cursor), ("limit", Schema.limit)],
+                  required: []) { arguments, close in
+            var query: [(String, String)] = []
+            for (filter, _) in filters {
+                switch arguments.members[filter] {
+                case nil, .null?: continue
+                case .string(let text)?: query.append((filter.hasSuffix("_ids") ? String(filter.dropLast(4)) + "_id__in" : filter, text))
+                case .bool(let flag)?: query.append((filter, flag ? "true" : "false"))
+                case .array(let values)?:
+                    let texts = values.compactMap { value -> String? in if case .string(let text) = value { return text }; return nil }
+                    guard texts.count == values.count else { throw ToolError("\"\(filter)\" must be a list of ids.") }
+                    query.append((String(filter.dropLast(4)) + "_id__in", texts.joined(separator: ",")))
+                default: throw ToolError("\"\(filter)\" has the wrong type.")
+                }
+            }
+            return try await page(arguments, plural: plural, query: query, resource: resource(close), json: json)
+        }
+    }
+
+    /// One page of a list, with the cursor of the next (an offset) or null at the end.
+    static func page<Object: WireDecodable & Sendable>(
+        _ arguments: ToolArguments, plural: String, query: [(String, String)], resource: Resource<Object>, json: (Object) -> JSONValue
+    ) async throws -> ToolOutput {
+        let skip = try arguments.string("cursor", maxLength: 20).map { cursor in
+            guard let skip = Int(cursor), skip >= 0 else { throw ToolError("\"cursor\" is not one this tool returned.") }
+            return skip
+        } ?? 0
+        let limit = try arguments.int("limit", in: 1...100) ?? 25
+        let page = try await resource.page(skip: skip, limit: limit, query: query)
+        let next: JSONValue = page.hasMore ? .string(String(skip + page.objects.count)) : .null
+        var data: [(String, JSONValue)] = [(plural, .array(page.objects.map(json))), ("cursor", next)]
+        if let total = page.totalResults { data.append(("total_results", .int(total))) }
+        return ToolOutput(summary: "\(page.objects.count) \(plural)" + (page.totalResults.map { " of \($0)" } ?? "") + (page.hasMore ? "; more with the cursor." : "."),
+                          data: .object(data))
+    }
+}

@@ -1,0 +1,97 @@
+import ClosrModel
+
+/// A tool call's arguments, read by name with the type each must have. A missing required argument, a
+/// wrong type or an unknown argument is a ``ToolError`` that names it, which the server returns as a
+/// tool error result (the model reads it and tries again), never a crash.
+struct ToolArguments: Sendable {
+    let members: [String: JSONValue]
+
+    init(_ members: [String: JSONValue], allowed: Set<String>) throws {
+        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw ToolError("Unknown argument \"\(unknown)\": this tool takes \(allowed.sorted().joined(separator: ", ")).")
+        }
+        self.members = members
+    }
+
+    func string(_ name: String, maxLength: Int = 10_000) throws -> String? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let text)?:
+            guard text.count <= maxLength else { throw ToolError("\"\(name)\" is longer than \(maxLength) characters.") }
+            return text
+        default: throw ToolError("\"\(name)\" must be a string.")
+        }
+    }
+
+    func requiredString(_ name: String, maxLength: Int = 10_000) throws -> String {
+        guard let text = try string(name, maxLength: maxLength), !text.isEmpty else { throw ToolError("\"\(name)\" is required.") }
+        return text
+    }
+
+    /// An object id (`lead_…`): required, short, no path characters.
+    func id(_ name: String = "id") throws -> String {
+        let text = try requiredString(name, maxLength: 100)
+        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw ToolError("\"\(name)\" is not an id.") }
+        return text
+    }
+
+    func optionalID(_ name: String) throws -> String? {
+        members[name] == nil || members[name] == .null ? nil : try id(name)
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .int(let number)?:
+            guard range.contains(number) else { throw ToolError("\"\(name)\" must be from \(range.lowerBound) to \(range.upperBound).") }
+            return number
+        case .double(let number)? where number == number.rounded() && abs(number) < 1e15:
+            return try int(name, in: range, Int(number))
+        default: throw ToolError("\"\(name)\" must be a whole number.")
+        }
+    }
+
+    private func int(_ name: String, in range: ClosedRange<Int>, _ number: Int) throws -> Int {
+        guard range.contains(number) else { throw ToolError("\"\(name)\" must be from \(range.lowerBound) to \(range.upperBound).") }
+        return number
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .bool(let flag)?: return flag
+        default: throw ToolError("\"\(name)\" must be true or false.")
+        }
+    }
+
+    /// A list argument's elements, each an object (`emails`, `contacts`).
+    func objects(_ name: String, max: Int = 100) throws -> [JSONValue]? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .array(let values)?:
+            guard values.count <= max else { throw ToolError("\"\(name)\" has more than \(max) entries.") }
+            guard values.allSatisfy({ $0.objectMembers != nil }) else { throw ToolError("\"\(name)\" must be a list of objects.") }
+            return values
+        default: throw ToolError("\"\(name)\" must be a list.")
+        }
+    }
+
+    /// `custom_fields`: `[{"id": "cf_…", "value": …}]` as Close's MCP takes them, as `custom.<id>` members.
+    func customFields() throws -> [(String, JSONValue)] {
+        try (objects("custom_fields") ?? []).map { entry in
+            guard case .string(let id)? = entry["id"], id.hasPrefix("cf_") else { throw ToolError("Each of \"custom_fields\" needs an \"id\" (cf_…).") }
+            return ("custom.\(id)", entry["value"] ?? .null)
+        }
+    }
+
+    /// The members named, as they were given (for bodies passed on in Close's own shape).
+    func passing(_ names: [String]) -> [(String, JSONValue)] {
+        names.compactMap { name in members[name].map { (name, $0) } }
+    }
+}
+
+/// A tool call the model got wrong, or the API refused: returned as a tool error result.
+struct ToolError: Error, Sendable {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
