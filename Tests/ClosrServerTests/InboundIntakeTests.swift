@@ -385,7 +385,8 @@ import Testing
         try await env.withApp(.live) { client in
             let key = try await InboundIntakeTests.inboundKey(client, admin: admin)
             let request = "POST /api/leads/inbound HTTP/1.1\r\nHost: x\r\nx-api-key: \(key)\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\": \"cut@example.com\""
-            let response = try await RawHTTP.exchange(port: client.port!, Array(request.utf8), halfClose: true)
+            // Generous: the whole suite runs in parallel on two cores.
+            let response = try await RawHTTP.exchange(port: client.port!, Array(request.utf8), seconds: 60, halfClose: true)
             #expect(response.status == 400 || response.status == nil, "\(response.text.prefix(300))")
             #expect(try await InboundIntakeTests.leadCount(client, admin) == 0)
             #expect(!env.logs.all.contains { $0.contains("Unexpected error") }, "not logged as a server fault")
