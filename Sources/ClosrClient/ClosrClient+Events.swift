@@ -18,11 +18,14 @@ public struct EventPages: AsyncSequence, Sendable {
                 do {
                     let wire = try WireObject(try JSONValue(parsing: body))
                     buffer = try wire.array("data").map { try Event(wire: WireObject($0)) }.reversed()
-                    cursor = try wire.optionalString("cursor_next")
+                    let next = try wire.optionalString("cursor_next")
+                    // A server repeating its cursor would page forever: stop.
+                    if next == cursor { done = true }
+                    cursor = next
                 } catch {
                     throw ClosrClientError.unreadableAnswer(type: "page of events", reason: String(describing: error))
                 }
-                done = cursor == nil || buffer.isEmpty
+                done = done || cursor == nil || buffer.isEmpty
             }
             return buffer.popLast()
         }

@@ -11,8 +11,12 @@ public struct Resource<Object: WireDecodable & Sendable>: Sendable {
 
     /// The whole object (a `_fields`-narrowed one would lack members the type needs).
     public func get(_ id: String) async throws -> Object {
-        try await client.get(Object.self, path + id + "/")
+        try await client.get(Object.self, item(id))
     }
+
+    /// The object's path: its id is one path segment, percent-encoded, so no id can reach another
+    /// endpoint (`../lead/x`) or add a query (`x/?_fields=id`).
+    func item(_ id: String) -> String { path + ClosrClient.percentEncoded(id) + "/" }
 
     /// Creates an object from a body in Close's own shape (`["name": "Acme"]`).
     public func create(_ body: JSONValue) async throws -> Object {
@@ -21,11 +25,11 @@ public struct Resource<Object: WireDecodable & Sendable>: Sendable {
 
     /// Changes the members the body names (Close's `PUT` is a partial update).
     public func update(_ id: String, _ changes: JSONValue) async throws -> Object {
-        try ClosrClient.decode(Object.self, try await client.send(.PUT, path + id + "/", body: changes))
+        try ClosrClient.decode(Object.self, try await client.send(.PUT, item(id), body: changes))
     }
 
     public func delete(_ id: String) async throws {
-        _ = try await client.send(.DELETE, path + id + "/")
+        _ = try await client.send(.DELETE, item(id))
     }
 
     /// One page: `_skip`/`_limit` with the list's filters.

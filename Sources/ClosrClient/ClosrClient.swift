@@ -14,7 +14,7 @@ import NIOHTTP1
 /// ```swift
 /// let close = ClosrClient(baseURL: "http://127.0.0.1:8080/api/v1/", apiKey: key)
 /// let lead = try await close.leads.create(["name": "Acme", "contacts": [["name": "Wile"]]])
-/// for try await lead in close.leads.list(query: ["query": "acme"]) { print(lead.displayName) }
+/// for try await lead in close.leads.list(query: [("query", "acme")]) { print(lead.displayName) }
 /// try await close.leads.delete(lead.id)
 /// ```
 public struct ClosrClient: Sendable {
@@ -109,10 +109,19 @@ public struct ClosrClient: Sendable {
         do {
             let response = try await http.execute(request, deadline: deadline)
             let body = try await response.body.collect(upTo: 256 * 1024 * 1024)
-            return (Int(response.status.code), Array(body.readableBytesView), response.headers.first(name: "Retry-After"))
+            // `Retry-After` in seconds, else the `reset=` of Close's `RateLimit` header.
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) != nil ? $0 : nil }
+                ?? response.headers.first(name: "RateLimit").flatMap(Self.rateLimitReset)
+            return (Int(response.status.code), Array(body.readableBytesView), retryAfter)
         } catch {
             throw ClosrClientError.transport(method: request.method.rawValue, url: request.url, underlying: String(describing: error))
         }
+    }
+
+    /// `limit=100, remaining=0, reset=7` → `7`.
+    static func rateLimitReset(_ header: String) -> String? {
+        header.split(separator: ",").lazy.map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("reset=") }.map { String($0.dropFirst(6)) }.flatMap { Int($0) != nil ? $0 : nil }
     }
 
     private func backoff(_ attempt: Int) -> Duration {

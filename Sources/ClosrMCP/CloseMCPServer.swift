@@ -20,8 +20,8 @@ public struct CloseMCPServer: Sendable {
 
     /// What the key may do, from its scopes as Closr lists them (`/api_key/`, matched by the key's
     /// 12-character preview): `full` → every tool, `read_only` → read tools, `inbound` → none. An API
-    /// without that list (Close) gets every tool and refuses what the key may not do itself. An unknown
-    /// or revoked key is refused here, before any tool is offered.
+    /// without that list (Close, 404) gets every tool and refuses what the key may not do itself. An unknown
+    /// or revoked key, or any other failure, is an error here, before any tool is offered.
     public static func access(of client: ClosrClient, apiKey: String) async throws -> Set<ToolAccess> {
         let body: [UInt8]
         do {
@@ -30,7 +30,8 @@ public struct CloseMCPServer: Sendable {
             throw error
         } catch let error as CloseError where error.status == 403 {
             return []
-        } catch is CloseError {
+        } catch let error as CloseError where error.status == 404 || error.status == 405 {
+            // An API without Closr's key list (Close): it refuses itself what the key may not do.
             return Set(ToolAccess.allCases)
         }
         let keys = (try? JSONValue(parsing: body))?["data"].map { value -> [JSONValue] in

@@ -77,8 +77,12 @@ extension CloseToolCatalogue {
                ["status_id", "value", "value_period", "confidence", "contact_id", "user_id", "note"], custom: true) {
             opportunityJSON(try await $0.opportunities.update($1, $2))
         },
-        update("update_task", "Change a task (text, assignee, date, completion): only the fields given change.",
-               ["text", "assigned_to", "contact_id", "date", "is_complete"], custom: false) { try await $0.tasks.update($1, $2).jsonValue },
+        update("update_task", "Change a task (text, assignee, due date, completion): only the fields given change.",
+               ["text", "assigned_to", "contact_id", "due_date", "is_complete"], custom: false) { close, id, changes in
+            // Close's MCP says due_date; the task API says date.
+            let renamed = JSONValue.object((changes.objectMembers ?? []).map { $0.0 == "due_date" ? ("date", $0.1) : $0 })
+            return try await close.tasks.update(id, renamed).jsonValue
+        },
         update("update_note", "Change a note: only the fields given change.", ["note", "note_html", "title", "pinned", "contact_id"], custom: false) {
             try await $0.notes.update($1, $2).jsonValue
         },

@@ -36,7 +36,7 @@ enum CloseToolCatalogue {
         },
         fetch("fetch_task", "A task.") { try await $0.tasks.get($1).jsonValue },
         fetch("fetch_note", "A note.") { try await $0.notes.get($1).jsonValue },
-        CloseTool(name: "fetch", description: "Any lead, contact, opportunity, task or note by its id.", access: .read,
+        CloseTool(name: "fetch", description: "Any lead, contact, opportunity, task or note (acti_…) by its id.", access: .read,
                   properties: [("id", Schema.id)], required: ["id"]) { arguments, close in
             let id = try arguments.id()
             let data: JSONValue
@@ -45,7 +45,7 @@ enum CloseToolCatalogue {
             case "cont": data = try await close.contacts.get(id).jsonValue
             case "oppo": data = opportunityJSON(try await close.opportunities.get(id))
             case "task": data = try await close.tasks.get(id).jsonValue
-            case "acti": data = try await close.activities.get(id).jsonValue
+            case "acti": data = try await close.notes.get(id).jsonValue
             default: throw ToolError("\"\(id)\" is not the id of a lead, contact, opportunity, task or note.")
             }
             return ToolOutput(summary: "Fetched \(id).", data: .object([("object", data)]))

@@ -31,7 +31,9 @@ struct ToolArguments: Sendable {
     /// An object id (`lead_…`): required, short, no path characters.
     func id(_ name: String = "id") throws -> String {
         let text = try requiredString(name, maxLength: 100)
-        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw ToolError("\"\(name)\" is not an id.") }
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }) else {
+            throw ToolError("\"\(name)\" is not an id.")
+        }
         return text
     }
 

@@ -24,7 +24,13 @@ enum CLILogging {
 /// What scripts capture: written to stdout and flushed at once, so a caller reading a pipe sees the
 /// line while the server keeps running.
 enum CLIOutput {
+    /// A line on stdout. A reader that went away (`closr lead list | head`) ends the command quietly
+    /// instead of crashing on the broken pipe.
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            exit(0)
+        }
     }
 }

@@ -114,7 +114,7 @@ struct DeleteCommand<R: CLIResource>: AsyncParsableCommand {
     func run() async throws {
         let api = try client.client()
         try await CommandFailure.reported { try await R.resource(api).delete(id) }
-        CLIOutput.line(client.json ? #"{"deleted":"\#(id)"}"# : "Deleted \(R.name) \(id).")
+        CLIOutput.line(client.json ? String(decoding: JSONValue.object([("deleted", .string(id))]).serialized(), as: UTF8.self) : "Deleted \(R.name) \(id).")
     }
 }
 

@@ -44,3 +44,22 @@ import Testing
         #expect(body as NSDictionary == ["error": "m"] as NSDictionary)
     }
 }
+
+/// Error answers read back into `CloseError` by clients.
+@Suite struct CloseErrorBodyParsingTests {
+    @Test func closrsOwnBodiesReadBack() {
+        let validation = CloseError.validation(["status_id": "Invalid status id."])
+        let read = CloseErrorBody.error(status: 400, body: CloseErrorBody.json(for: validation))
+        #expect(read.status == 400 && read.fieldErrors == validation.fieldErrors && read.message == validation.message)
+        let limited = CloseError(status: 429, message: "slow", rateLimit: RateLimitDetails(resetSeconds: 7, limit: 3, windowSeconds: 10))
+        #expect(CloseErrorBody.error(status: 429, body: CloseErrorBody.json(for: limited)).rateLimit == limited.rateLimit)
+    }
+
+    @Test func oddBodiesNeverTrap() {
+        for body in [#"{"error": {"rate_reset": 1e300}}"#, #"{"rate_reset": -1e300}"#, "not json", "", #"{"error": 5}"#] {
+            let error = CloseErrorBody.error(status: 429, body: Array(body.utf8), retryAfter: "2")
+            #expect(error.status == 429 && (error.rateLimit?.resetSeconds ?? 0) >= 1, "\(body)")
+        }
+        #expect(CloseErrorBody.error(status: 502, body: Array("<html>Bad gateway</html>".utf8)).message.contains("Bad gateway"))
+    }
+}

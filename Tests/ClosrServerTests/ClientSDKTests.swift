@@ -104,6 +104,15 @@ import Testing
             } catch let error as CloseError {
                 #expect(error.status == 400 && error.fieldErrors["status_id"] != nil && error.message.contains("status_id"))
             }
+            // An id is one path segment: it cannot reach another endpoint or add a query.
+            for id in ["../me", "?_limit=1", "x/?_fields=id"] {
+                do {
+                    _ = try await close.leads.get(id)
+                    Issue.record("\(id) was read as a lead")
+                } catch let error as CloseError {
+                    #expect(error.status == 404, "\(id): \(error)")
+                }
+            }
             do {
                 _ = try await Self.client(app.port!, "closr_" + String(repeating: "Q", count: 43)).me()
                 Issue.record("an unknown key was accepted")

@@ -37,7 +37,8 @@ extension CloseErrorBody {
     private static func number(_ value: JSONValue?) -> Int? {
         switch value {
         case .int(let number)?: return number
-        case .double(let number)?: return Int(number.rounded(.up))
+        // A reset of 30 years is as good as none; a huge or non-finite one must not trap.
+        case .double(let number)? where number.isFinite && abs(number) < 1e9: return Int(number.rounded(.up))
         default: return nil
         }
     }
