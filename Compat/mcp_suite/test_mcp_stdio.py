@@ -18,10 +18,10 @@ from conftest import ClosrServer
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-READ_TOOLS = {"org_info", "org_users", "lead_search", "list_leads", "fetch_lead", "get_lead", "fetch_contact", "fetch_opportunity",
+READ_TOOLS = {"org_info", "org_users", "lead_search", "activity_search", "list_leads", "fetch_lead", "get_lead", "fetch_contact", "fetch_opportunity",
               "fetch", "find_opportunities", "list_opportunities", "list_contacts", "find_tasks", "find_notes", "find_lead_statuses",
               "find_pipelines_and_opportunity_statuses", "find_lead_custom_fields"}
-WRITE_TOOLS = {"create_lead", "create_contact", "create_opportunity", "create_task", "create_note", "update_lead",
+WRITE_TOOLS = {"create_lead", "create_address", "create_contact", "create_opportunity", "create_task", "create_note", "update_lead",
                "update_contact", "update_opportunity", "update_task", "update_note", "delete_lead", "delete_contact",
                "delete_opportunity", "delete_task", "delete_note"}
 
@@ -116,12 +116,18 @@ def test_tools_are_listed_with_schemas_and_called_end_to_end(server):
         assert data(await session.call_tool("fetch_opportunity", {"id": opportunity["id"]}))["object"]["confidence"] == 90
         assert data(await session.call_tool("list_opportunities", {"status_type": "active"}))["opportunities"]
 
-        task = data(await session.call_tool("create_task", {"lead_id": lead["id"], "text": "Call back", "due_date": "2031-01-02"}))["task"]
+        task = data(await session.call_tool("create_task", {"lead_id": lead["id"], "text": "Call back", "due_date": "2031-01-02", "priority": "high"}))["task"]
+        assert task["priority"] == "high" and task["date"] == "2031-01-02"
         assert data(await session.call_tool("update_task", {"id": task["id"], "is_complete": True}))["object"]["is_complete"] is True
         assert [t["id"] for t in data(await session.call_tool("find_tasks", {"lead_id": lead["id"], "is_complete": True}))["tasks"]] == [task["id"]]
         note = data(await session.call_tool("create_note", {"lead_id": lead["id"], "note": "Met at the canyon"}))["note"]
         assert data(await session.call_tool("update_note", {"id": note["id"], "note": "Met twice"}))["object"]["note"] == "Met twice"
         assert [n["id"] for n in data(await session.call_tool("find_notes", {"lead_id": lead["id"]}))["notes"]] == [note["id"]]
+        found = data(await session.call_tool("activity_search", {"lead_ids": [lead["id"]], "activity_types": ["activity.note"]}))["activities"]
+        assert [a["id"] for a in found] == [note["id"]]
+        addressed = data(await session.call_tool("create_address", {"lead_id": lead["id"], "label": "business", "address_1": "1 Canyon Rd",
+                                                                     "city": "Tucson", "state": "AZ", "zipcode": "85701", "country": "US"}))["lead"]
+        assert addressed["addresses"][-1]["city"] == "Tucson"
         assert data(await session.call_tool("find_lead_statuses", {}))["lead_statuses"]
         assert "custom_fields" in data(await session.call_tool("find_lead_custom_fields", {}))
 
@@ -185,3 +191,31 @@ def test_a_read_only_key_sees_only_read_tools_and_a_revoked_key_is_refused(serve
     result = subprocess.run([os.environ["CLOSR_BIN"], "mcp", "--url", server.base_url, "--api-key", revoked],
                             input="", capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "closr:" in result.stderr, result.stderr
+
+
+def test_huge_lines_are_answered_at_once_and_the_process_serves_on(server):
+    """Raw JSON-RPC lines: a 3 MB argument gets its tool error and a 6 MB line a parse error, each right
+    away (the SDK's own stdio reader took seconds per megabyte), and the process goes on serving."""
+    process = subprocess.Popen([os.environ["CLOSR_BIN"], "mcp", "--url", server.base_url, "--api-key", server.api_key],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def send(line):
+        process.stdin.write(line + b"\n")
+        process.stdin.flush()
+
+    def receive():
+        return json.loads(process.stdout.readline())
+
+    send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}).encode())
+    assert "result" in receive()
+    send(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}).encode())
+    send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "lead_search", "arguments": {"name": "x" * 3_000_000}}}).encode())
+    answer = receive()
+    assert answer["id"] == 2 and answer["result"]["isError"] is True and "longer than" in answer["result"]["content"][0]["text"]
+    send(b"x" * 6_000_000)
+    assert receive()["error"]["code"] == -32700
+    send(json.dumps({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}).encode())
+    assert len(receive()["result"]["tools"]) >= len(READ_TOOLS | WRITE_TOOLS)
+    process.stdin.close()
+    assert process.wait(timeout=30) == 0

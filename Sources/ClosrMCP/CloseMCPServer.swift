@@ -75,7 +75,7 @@ public struct CloseMCPServer: Sendable {
     /// Serves over standard input and output until the client closes them.
     public func runOverStdio() async throws {
         let server = await makeServer()
-        try await server.start(transport: StdioTransport())
+        try await server.start(transport: LineStdioTransport())
         await server.waitUntilCompleted()
     }
 

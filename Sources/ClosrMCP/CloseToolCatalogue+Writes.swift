@@ -43,13 +43,27 @@ extension CloseToolCatalogue {
             return ToolOutput(summary: "Created opportunity \(opportunity.id) worth \(Money.formatted(cents: opportunity.value, currency: opportunity.valueCurrency, period: opportunity.valuePeriod)).",
                               data: .object([("opportunity", opportunityJSON(opportunity))]))
         },
+        CloseTool(name: "create_address", description: "Add an address to a lead.", access: .writeSafe, properties: [
+            ("lead_id", Schema.string("The lead.")), ("label", Schema.string("business, mailing or other.")), ("address_1", Schema.string("Street.")),
+            ("address_2", Schema.string("More of the street.")), ("city", Schema.string("City.")), ("state", Schema.string("State or region.")),
+            ("zipcode", Schema.string("Postal code.")), ("country", Schema.string("Country (ISO 3166 two letters).")),
+        ], required: ["lead_id", "label", "address_1", "city", "state", "zipcode", "country"]) { arguments, close in
+            let leadID = try arguments.id("lead_id")
+            for name in ["label", "address_1", "city", "state", "zipcode", "country"] { _ = try arguments.requiredString(name, maxLength: 500) }
+            guard ["business", "mailing", "other"].contains(try arguments.requiredString("label")) else { throw ToolError("\"label\" is business, mailing or other.") }
+            let address = JSONValue.object(arguments.passing(["label", "address_1", "address_2", "city", "state", "zipcode", "country"]))
+            let lead = try await close.leads.get(leadID)
+            let updated = try await close.leads.update(leadID, .object([("addresses", .array(lead.addresses + [address]))]))
+            return ToolOutput(summary: "Added a \(try arguments.requiredString("label")) address to \(updated.displayName).", data: .object([("lead", updated.jsonValue)]))
+        },
         CloseTool(name: "create_task", description: "Create a task on a lead.", access: .writeSafe, properties: [
             ("lead_id", Schema.string("The lead.")), ("text", Schema.string("What to do.")), ("assigned_to", Schema.string("The user (default: you).")),
             ("contact_id", Schema.string("A contact of the lead.")), ("due_date", Schema.string("A date (2026-12-24) or date-time.")),
+            ("priority", Schema.string("high or medium (default medium).")),
         ], required: ["lead_id", "text"]) { arguments, close in
             _ = try arguments.id("lead_id")
             _ = try arguments.requiredString("text")
-            var body = arguments.passing(["lead_id", "text", "assigned_to", "contact_id"])
+            var body = arguments.passing(["lead_id", "text", "assigned_to", "contact_id", "priority"])
             if let due = try arguments.string("due_date", maxLength: 40) { body.append(("date", .string(due))) }
             let task = try await close.tasks.create(.object(body))
             return ToolOutput(summary: "Created task \(task.id): \(task.text).", data: .object([("task", task.jsonValue)]))
@@ -57,10 +71,11 @@ extension CloseToolCatalogue {
         CloseTool(name: "create_note", description: "Add a note to a lead (note as text, or note_html as <body>…</body>).", access: .writeSafe, properties: [
             ("lead_id", Schema.string("The lead.")), ("note", Schema.string("The text.")), ("note_html", Schema.string("Rich text, <body>…</body>.")),
             ("title", Schema.string("A title.")), ("pinned", Schema.boolean("Pin it to the lead.")), ("contact_id", Schema.string("A contact of the lead.")),
+            ("user_id", Schema.string("Whose note it is (default: you).")), ("activity_at", Schema.string("When it happened (ISO 8601).")),
         ], required: ["lead_id"]) { arguments, close in
             _ = try arguments.id("lead_id")
             guard try arguments.string("note") != nil || arguments.string("note_html") != nil else { throw ToolError("Give \"note\" or \"note_html\".") }
-            let note = try await close.notes.create(.object(arguments.passing(["lead_id", "note", "note_html", "title", "pinned", "contact_id"])))
+            let note = try await close.notes.create(.object(arguments.passing(["lead_id", "note", "note_html", "title", "pinned", "contact_id", "user_id", "activity_at"])))
             return ToolOutput(summary: "Added note \(note.id).", data: .object([("note", note.jsonValue)]))
         },
     ]
@@ -78,12 +93,12 @@ extension CloseToolCatalogue {
             opportunityJSON(try await $0.opportunities.update($1, $2))
         },
         update("update_task", "Change a task (text, assignee, due date, completion): only the fields given change.",
-               ["text", "assigned_to", "contact_id", "due_date", "is_complete"], custom: false) { close, id, changes in
+               ["text", "assigned_to", "contact_id", "due_date", "is_complete", "priority"], custom: false) { close, id, changes in
             // Close's MCP says due_date; the task API says date.
             let renamed = JSONValue.object((changes.objectMembers ?? []).map { $0.0 == "due_date" ? ("date", $0.1) : $0 })
             return try await close.tasks.update(id, renamed).jsonValue
         },
-        update("update_note", "Change a note: only the fields given change.", ["note", "note_html", "title", "pinned", "contact_id"], custom: false) {
+        update("update_note", "Change a note: only the fields given change.", ["note", "note_html", "title", "pinned", "contact_id", "activity_at"], custom: false) {
             try await $0.notes.update($1, $2).jsonValue
         },
     ]

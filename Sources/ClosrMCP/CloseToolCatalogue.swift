@@ -68,6 +68,27 @@ enum CloseToolCatalogue {
               filters: [("lead_id", Schema.string("Only this lead's.")), ("contact_id", Schema.string("Only this contact's.")),
                         ("user_id", Schema.string("Only this user's."))],
               plural: "notes", resource: { $0.notes }, json: \.jsonValue),
+        CloseTool(name: "activity_search", description: "Activities (calls, emails, notes, meetings, SMS, custom activities, …), newest first, by lead, contact, user or type.",
+                  access: .read, properties: [
+            ("lead_ids", Schema.list("Only these leads'.", of: Schema.string("A lead id."))), ("contact_ids", Schema.list("Only these contacts'.", of: Schema.string("A contact id."))),
+            ("user_ids", Schema.list("Only these users'.", of: Schema.string("A user id."))),
+            ("activity_types", Schema.list("activity.call, activity.email, activity.note, activity.meeting, activity.sms, activity.custom_activity, …", of: Schema.string("A type."))),
+            ("cursor", Schema.cursor), ("limit", Schema.limit),
+        ], required: []) { arguments, close in
+            var query: [(String, String)] = []
+            for (argument, parameter) in [("lead_ids", "lead_id__in"), ("contact_ids", "contact_id__in"), ("user_ids", "user_id__in")] {
+                if let ids = try arguments.strings(argument) { query.append((parameter, ids.joined(separator: ","))) }
+            }
+            if let types = try arguments.strings("activity_types") {
+                query.append(("_type__in", try types.map { type in
+                    guard let name = ActivityTypes.byEventName[type.hasPrefix("activity.") ? String(type.dropFirst(9)) : type] else {
+                        throw ToolError("Unknown activity type \"\(type)\": use \(ActivityTypes.byEventName.keys.sorted().map { "activity." + $0 }.joined(separator: ", ")).")
+                    }
+                    return name
+                }.joined(separator: ",")))
+            }
+            return try await page(arguments, plural: "activities", query: query, resource: close.activities, json: \.jsonValue)
+        },
         CloseTool(name: "find_lead_statuses", description: "The organization's lead statuses.", access: .read, properties: [], required: []) { _, close in
             let statuses = try await close.leadStatuses.list().all()
             return ToolOutput(summary: statuses.map(\.label).joined(separator: ", "), data: .object([("lead_statuses", .array(statuses.map(\.jsonValue)))]))

@@ -78,6 +78,20 @@ struct ToolArguments: Sendable {
         }
     }
 
+    /// A list of strings (ids, type names), at most 100.
+    func strings(_ name: String) throws -> [String]? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .array(let values)?:
+            guard values.count <= 100 else { throw ToolError("\"\(name)\" has more than 100 entries.") }
+            return try values.map { value in
+                guard case .string(let text) = value, text.count <= 100 else { throw ToolError("\"\(name)\" must be a list of strings.") }
+                return text
+            }
+        default: throw ToolError("\"\(name)\" must be a list.")
+        }
+    }
+
     /// `custom_fields`: `[{"id": "cf_…", "value": …}]` as Close's MCP takes them, as `custom.<id>` members.
     func customFields() throws -> [(String, JSONValue)] {
         try (objects("custom_fields") ?? []).map { entry in
