@@ -91,7 +91,7 @@ final class ClosrProcess: Sendable {
     }
 
     /// Waits until stderr shows the listening port, and returns it.
-    func waitForPort(timeout: Duration = .seconds(30)) async throws -> Int {
+    func waitForPort(timeout: Duration = .seconds(120)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let match = stderr.firstMatch(of: #/listening on 127\.0\.0\.1:(\d+)/#), let port = Int(match.1) {
@@ -108,7 +108,7 @@ final class ClosrProcess: Sendable {
         if isRunning { kill(pid, signal) }
     }
 
-    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while isRunning {
             guard ContinuousClock.now < deadline else {
