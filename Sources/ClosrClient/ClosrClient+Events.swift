@@ -17,7 +17,7 @@ public struct EventPages: AsyncSequence, Sendable {
                 let body = try await pages.client.send(.GET, "event/", query: pages.query + (cursor.map { [("_cursor", $0)] } ?? []))
                 do {
                     let wire = try WireObject(try JSONValue(parsing: body))
-                    buffer = try wire.array("data").map { try Event(wire: WireObject($0)) }.reversed()
+                    buffer = try wire.objects("data", as: Event.self).reversed()
                     let next = try wire.optionalString("cursor_next")
                     // A server repeating its cursor would page forever: stop.
                     if next == cursor { done = true }

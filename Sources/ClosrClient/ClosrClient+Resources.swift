@@ -55,7 +55,7 @@ public struct Page<Object: WireDecodable & Sendable>: Sendable {
         let wire: WireObject
         do {
             wire = try WireObject(try JSONValue(parsing: body))
-            objects = try wire.array("data").map { try Object(wire: WireObject($0)) }
+            objects = try wire.objects("data")
             hasMore = try wire.optionalBool("has_more") ?? false
             totalResults = try wire.optionalInt("total_results")
         } catch {
@@ -118,20 +118,12 @@ extension ClosrClient {
 
     /// The organization's users (`user/`).
     public func users() async throws -> [User] {
-        struct List: Decodable { let data: [User] }
-        do {
-            return try JSONDecoder().decode(List.self, from: Data(try await send(.GET, "user/"))).data
-        } catch let error as DecodingError {
-            throw ClosrClientError.unreadableAnswer(type: "list of users", reason: String(describing: error))
-        }
+        struct Users: Decodable { let data: [User] }
+        return try Self.decodeAccount(Users.self, try await send(.GET, "user/")).data
     }
 
     /// The calling user with their organizations (`me/`).
     public func me() async throws -> Me {
-        do {
-            return try JSONDecoder().decode(Me.self, from: Data(try await send(.GET, "me/")))
-        } catch let error as DecodingError {
-            throw ClosrClientError.unreadableAnswer(type: "Me", reason: String(describing: error))
-        }
+        try Self.decodeAccount(Me.self, try await send(.GET, "me/"))
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ClosrModel
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -58,7 +59,7 @@ public struct ClosrClient: Sendable {
     public func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: configuration.baseURL + path + Self.queryString(query))
         request.method = method
-        request.headers.add(name: "Authorization", value: "Basic " + Self.base64(Array("\(configuration.apiKey):".utf8)))
+        request.headers.add(name: "Authorization", value: "Basic " + Data("\(configuration.apiKey):".utf8).base64EncodedString())
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
@@ -136,6 +137,15 @@ public struct ClosrClient: Sendable {
         }
     }
 
+    /// The account types (`Me`, `User`) decode with `Decodable` alone.
+    static func decodeAccount<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch {
+            throw ClosrClientError.unreadableAnswer(type: String(describing: T.self), reason: String(describing: error))
+        }
+    }
+
     static func queryString(_ query: [(String, String)]) -> String {
         guard !query.isEmpty else { return "" }
         return "?" + query.map { percentEncoded($0) + "=" + percentEncoded($1) }.joined(separator: "&")
@@ -143,33 +153,10 @@ public struct ClosrClient: Sendable {
 
     /// RFC 3986 unreserved characters kept, everything else percent-encoded (`+` too: Close reads it as a space).
     static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
-    static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
-            for position in 0..<4 {
-                out.append(position <= chunk.count ? alphabet[Int(value >> (18 - 6 * UInt32(position)) & 63)] : UInt8(ascii: "="))
-            }
-            index += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 /// A request that got no usable answer.
@@ -184,11 +171,5 @@ public enum ClosrClientError: Error, Sendable, CustomStringConvertible {
         case .transport(let method, let url, let underlying): return "\(method) \(url) got no answer: \(underlying)"
         case .unreadableAnswer(let type, let reason): return "The answer is not a \(type): \(reason)"
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -22,7 +22,7 @@ public struct CloseMCPServer: Sendable {
     /// 12-character preview): `full` → every tool, `read_only` → read tools, `inbound` → none. An API
     /// without that list (Close, 404) gets every tool and refuses what the key may not do itself. An unknown
     /// or revoked key, or any other failure, is an error here, before any tool is offered.
-    public static func access(of client: ClosrClient, apiKey: String) async throws -> Set<ToolAccess> {
+    public static func access(of client: ClosrClient) async throws -> Set<ToolAccess> {
         let body: [UInt8]
         do {
             body = try await client.send(.GET, "api_key/", query: [("_limit", "1000")])
@@ -38,7 +38,7 @@ public struct CloseMCPServer: Sendable {
             if case .array(let items) = value { return items }
             return []
         } ?? []
-        let preview = String(apiKey.prefix(12))
+        let preview = String(client.configuration.apiKey.prefix(12))
         guard let mine = keys.first(where: { $0["preview"] == .string(preview) }), case .array(let scopes)? = mine["scopes"] else {
             return Set(ToolAccess.allCases)
         }

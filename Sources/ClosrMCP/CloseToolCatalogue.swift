@@ -8,8 +8,6 @@ import ClosrModel
 enum CloseToolCatalogue {
     static let all: [CloseTool] = reads + writes + updates + deletes
 
-    static func named(_ name: String) -> CloseTool? { all.first { $0.name == name } }
-
     // MARK: Reading
 
     static let reads: [CloseTool] = [

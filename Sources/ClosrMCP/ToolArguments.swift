@@ -42,18 +42,13 @@ struct ToolArguments: Sendable {
     }
 
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        let number: Int
         switch members[name] {
         case nil, .null?: return nil
-        case .int(let number)?:
-            guard range.contains(number) else { throw ToolError("\"\(name)\" must be from \(range.lowerBound) to \(range.upperBound).") }
-            return number
-        case .double(let number)? where number == number.rounded() && abs(number) < 1e15:
-            return try int(name, in: range, Int(number))
+        case .int(let whole)?: number = whole
+        case .double(let value)? where value == value.rounded() && abs(value) < 1e15: number = Int(value)
         default: throw ToolError("\"\(name)\" must be a whole number.")
         }
-    }
-
-    private func int(_ name: String, in range: ClosedRange<Int>, _ number: Int) throws -> Int {
         guard range.contains(number) else { throw ToolError("\"\(name)\" must be from \(range.lowerBound) to \(range.upperBound).") }
         return number
     }

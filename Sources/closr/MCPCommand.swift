@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ClosrClient
 import ClosrMCP
 
@@ -16,8 +15,7 @@ struct MCPCommand: AsyncParsableCommand {
 
     func run() async throws {
         let api = try client.client()
-        let key = client.apiKey ?? ProcessInfo.processInfo.environment["CLOSR_API_KEY"] ?? ""
-        let access = try await CommandFailure.reported { try await CloseMCPServer.access(of: api, apiKey: key) }
+        let access = try await CommandFailure.reported { try await CloseMCPServer.access(of: api) }
         try await CommandFailure.reported { try await CloseMCPServer(client: api, access: access).runOverStdio() }
     }
 }

@@ -13,8 +13,6 @@ import Testing
 /// required arguments, unknown ids and huge values is a tool error (never a crash), tools are offered by
 /// the key's scopes, and a created lead is found and fetched again.
 @Suite struct MCPToolTests {
-    static func arguments(_ members: [String: Value]) -> CallTool.Parameters { .init(name: "", arguments: members) }
-
     static func call(_ name: String, _ arguments: [String: Value], _ server: CloseMCPServer) async -> CallTool.Result {
         await CloseMCPServer.call(CallTool.Parameters(name: name, arguments: arguments), tools: server.tools, client: server.client)
     }
@@ -27,7 +25,7 @@ import Testing
         let env = try await TestEnvironment.make()
         try await env.withApp(.live) { app in
             let client = ClosrClient(baseURL: "http://127.0.0.1:\(app.port!)/api/v1/", apiKey: env.secret)
-            let server = CloseMCPServer(client: client, access: try await CloseMCPServer.access(of: client, apiKey: env.secret))
+            let server = CloseMCPServer(client: client, access: try await CloseMCPServer.access(of: client))
             #expect(server.tools.count == CloseToolCatalogue.all.count, "a full key is offered every tool")
             for tool in server.tools {
                 for (property, _) in tool.properties {
@@ -58,9 +56,9 @@ import Testing
             let admin = ClosrClient(baseURL: base, apiKey: env.secret)
             let readOnlyKey = try #require(try await app.json(.post, "/api/v1/api_key/", key: env.secret, #"{"label": "agent", "scopes": ["read_only"]}"#).json["key"] as? String)
             let readOnly = ClosrClient(baseURL: base, apiKey: readOnlyKey)
-            #expect(try await CloseMCPServer.access(of: readOnly, apiKey: readOnlyKey) == [.read])
+            #expect(try await CloseMCPServer.access(of: readOnly) == [.read])
             let inboundKey = try #require(try await app.json(.post, "/api/v1/api_key/", key: env.secret, #"{"label": "site", "scopes": ["inbound"]}"#).json["key"] as? String)
-            #expect(try await CloseMCPServer.access(of: ClosrClient(baseURL: base, apiKey: inboundKey), apiKey: inboundKey).isEmpty)
+            #expect(try await CloseMCPServer.access(of: ClosrClient(baseURL: base, apiKey: inboundKey)).isEmpty)
 
             let server = CloseMCPServer(client: admin, access: Set(ToolAccess.allCases))
             let created = await Self.call("create_lead", [
