@@ -53,6 +53,8 @@ let package = Package(
             dependencies: [
                 "ClosrCore",
                 "ClosrModel",
+                // `/mcp`: the MCP tools, run on the server's own routes in process.
+                "ClosrMCP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,7 +78,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // The MCP server: Close's MCP tools, written once, served over stdio by `closr mcp`.
+        // The MCP server: Close's MCP tools, written once on ClosrModel's CloseAPI, served over stdio by
+        // `closr mcp` (through ClosrClient) and over Streamable HTTP at the server's `/mcp` (in process).
         .target(
             name: "ClosrMCP",
             dependencies: ["ClosrClient", "ClosrModel", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]

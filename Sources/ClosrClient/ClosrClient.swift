@@ -4,7 +4,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A client of the Close API v1 — Closr's, or Close's own — on AsyncHTTPClient.
+/// A client of the Close API v1 — Closr's, or Close's own — on AsyncHTTPClient: the HTTP conformer of
+/// ``CloseAPI``, so every typed call (`leads`, `opportunities`, `events()`, `me()`…) works through it.
 ///
 /// It authenticates as Close's clients do (the key as the HTTP Basic username), reads answers into the
 /// same wire types the server writes (``WireDecodable``), and turns error answers into ``CloseError``
@@ -18,7 +19,7 @@ import NIOHTTP1
 /// for try await lead in close.leads.list(query: [("query", "acme")]) { print(lead.displayName) }
 /// try await close.leads.delete(lead.id)
 /// ```
-public struct ClosrClient: Sendable {
+public struct ClosrClient: CloseAPI {
     /// Where to send requests and how patiently.
     public struct Configuration: Sendable {
         /// The API's base, ending in `/api/v1/` (`https://api.close.com/api/v1/` for Close).
@@ -56,9 +57,9 @@ public struct ClosrClient: Sendable {
 
     /// Sends one request to `path` (relative to the base URL) and returns the answer's body on 2xx; an
     /// error answer throws its ``CloseError``, a failure to get any answer ``ClosrClientError``.
-    public func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) async throws -> [UInt8] {
-        var request = HTTPClientRequest(url: configuration.baseURL + path + Self.queryString(query))
-        request.method = method
+    public func send(_ method: CloseMethod, _ path: String, query: [(String, String)], body: JSONValue?) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: configuration.baseURL + path + CloseAPIDecoding.queryString(query))
+        request.method = HTTPMethod(rawValue: method.rawValue)
         request.headers.add(name: "Authorization", value: "Basic " + Data("\(configuration.apiKey):".utf8).base64EncodedString())
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.headers.add(name: "Accept", value: "application/json")
@@ -66,7 +67,7 @@ public struct ClosrClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body.serialized()))
         }
-        let idempotent = [.GET, .PUT, .DELETE, .HEAD].contains(method)
+        let idempotent = method.isIdempotent
         var failures = 0
         var rateLimitWaits = 0
         while true {
@@ -99,11 +100,6 @@ public struct ClosrClient: Sendable {
         }
     }
 
-    /// Reads an answer into a wire type.
-    public func get<T: WireDecodable>(_ type: T.Type, _ path: String, query: [(String, String)] = []) async throws -> T {
-        try Self.decode(T.self, try await send(.GET, path, query: query))
-    }
-
     private func execute(_ request: HTTPClientRequest) async throws -> (status: Int, body: [UInt8], retryAfter: String?) {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.timeout.components.seconds) * 1_000_000_000
             + configuration.timeout.components.attoseconds / 1_000_000_000)
@@ -128,48 +124,16 @@ public struct ClosrClient: Sendable {
     private func backoff(_ attempt: Int) -> Duration {
         configuration.retryBackoff * (1 << min(attempt - 1, 10))
     }
-
-    static func decode<T: WireDecodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
-        do {
-            return try T(json: body)
-        } catch {
-            throw ClosrClientError.unreadableAnswer(type: String(describing: T.self), reason: String(describing: error))
-        }
-    }
-
-    /// The account types (`Me`, `User`) decode with `Decodable` alone.
-    static func decodeAccount<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(body))
-        } catch {
-            throw ClosrClientError.unreadableAnswer(type: String(describing: T.self), reason: String(describing: error))
-        }
-    }
-
-    static func queryString(_ query: [(String, String)]) -> String {
-        guard !query.isEmpty else { return "" }
-        return "?" + query.map { percentEncoded($0) + "=" + percentEncoded($1) }.joined(separator: "&")
-    }
-
-    /// RFC 3986 unreserved characters kept, everything else percent-encoded (`+` too: Close reads it as a space).
-    static func percentEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 /// A request that got no usable answer.
 public enum ClosrClientError: Error, Sendable, CustomStringConvertible {
     /// No answer: the connection failed, was reset, or the deadline passed (after any retries).
     case transport(method: String, url: String, underlying: String)
-    /// A 2xx answer that is not the object expected.
-    case unreadableAnswer(type: String, reason: String)
 
     public var description: String {
         switch self {
         case .transport(let method, let url, let underlying): return "\(method) \(url) got no answer: \(underlying)"
-        case .unreadableAnswer(let type, let reason): return "The answer is not a \(type): \(reason)"
         }
     }
 }

@@ -3,18 +3,19 @@ import ClosrModel
 import Foundation
 import MCP
 
-/// An MCP server with Close's tools (``CloseToolCatalogue``), on any Close-compatible API through
-/// ``ClosrClient``: `closr mcp --url BASE --api-key KEY` serves it over stdio.
+/// An MCP server with Close's tools (``CloseToolCatalogue``) on a ``CloseAPI``: over stdio in front of any
+/// Close-compatible base URL through ``ClosrClient`` (`closr mcp --url BASE --api-key KEY`), and over
+/// Streamable HTTP at the server's `/mcp` on its in-process API (``answer(_:)``).
 ///
 /// `tools/list` shows only what the key may call (a `read_only` key sees the read tools); a call of any
 /// other tool, bad arguments, an unknown id or an API refusal is a tool error result carrying Close's
 /// message, never a crash. Every call is an ordinary API request of the key (last use, rate limit, audit).
 public struct CloseMCPServer: Sendable {
-    let client: ClosrClient
+    let api: any CloseAPI
     let access: Set<ToolAccess>
 
-    public init(client: ClosrClient, access: Set<ToolAccess>) {
-        self.client = client
+    public init(api: any CloseAPI, access: Set<ToolAccess>) {
+        self.api = api
         self.access = access
     }
 
@@ -49,25 +50,32 @@ public struct CloseMCPServer: Sendable {
 
     var tools: [CloseTool] { CloseToolCatalogue.all.filter { access.contains($0.access) } }
 
+    static let info = Server.Info(name: "closr", version: "1.0", title: "Closr (Close-compatible CRM)")
+    static let instructions = "Close CRM tools. Money is in cents. Resolve names to ids first (lead_search, find_lead_statuses); confirm before deleting."
+    static let capabilities = Server.Capabilities(tools: .init(listChanged: false))
+
+    /// `tools/list`: the tools this key may call, each with its JSON Schema and hints.
+    var toolList: ListTools.Result {
+        ListTools.Result(tools: tools.map { tool in
+            Tool(
+                name: tool.name, description: tool.description, inputSchema: Self.mcpValue(tool.inputSchema),
+                annotations: .init(readOnlyHint: tool.access == .read, destructiveHint: tool.access == .destructive)
+            )
+        })
+    }
+
     /// The MCP `Server` with the tools registered, ready to start on a transport.
     public func makeServer() async -> Server {
         let server = Server(
-            name: "closr", version: "1.0", title: "Closr (Close-compatible CRM)",
-            instructions: "Close CRM tools. Money is in cents. Resolve names to ids first (lead_search, find_lead_statuses); confirm before deleting.",
-            capabilities: .init(tools: .init(listChanged: false))
+            name: Self.info.name, version: Self.info.version, title: Self.info.title, instructions: Self.instructions,
+            capabilities: Self.capabilities
         )
+        let list = toolList
         let tools = self.tools
-        let client = self.client
-        await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: tools.map { tool in
-                Tool(
-                    name: tool.name, description: tool.description, inputSchema: Self.mcpValue(tool.inputSchema),
-                    annotations: .init(readOnlyHint: tool.access == .read, destructiveHint: tool.access == .destructive)
-                )
-            })
-        }
+        let api = self.api
+        await server.withMethodHandler(ListTools.self) { _ in list }
         await server.withMethodHandler(CallTool.self) { call in
-            await Self.call(call, tools: tools, client: client)
+            await Self.call(call, tools: tools, api: api)
         }
         return server
     }
@@ -79,7 +87,7 @@ public struct CloseMCPServer: Sendable {
         await server.waitUntilCompleted()
     }
 
-    static func call(_ call: CallTool.Parameters, tools: [CloseTool], client: ClosrClient) async -> CallTool.Result {
+    static func call(_ call: CallTool.Parameters, tools: [CloseTool], api: any CloseAPI) async -> CallTool.Result {
         guard let tool = tools.first(where: { $0.name == call.name }) else {
             return failure("Unknown tool \"\(call.name)\" (or not allowed for this key): tools/list shows what you may call.")
         }
@@ -87,7 +95,7 @@ public struct CloseMCPServer: Sendable {
             var members: [String: JSONValue] = [:]
             for (name, value) in call.arguments ?? [:] { members[name] = try jsonValue(value) }
             let arguments = try ToolArguments(members, allowed: tool.argumentNames)
-            let output = try await tool.run(arguments, client)
+            let output = try await tool.run(arguments, api)
             return CallTool.Result(
                 content: [.text(text: output.summary, annotations: nil, _meta: nil),
                           .text(text: String(decoding: output.data.serialized(), as: UTF8.self), annotations: nil, _meta: nil)],

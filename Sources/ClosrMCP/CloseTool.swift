@@ -1,4 +1,3 @@
-import ClosrClient
 import ClosrModel
 
 /// What a tool may do, as Close's MCP scopes name it: a key that may only read sees only read tools.
@@ -15,7 +14,7 @@ struct CloseTool: Sendable {
     let access: ToolAccess
     let properties: [(String, JSONValue)]
     let required: [String]
-    let run: @Sendable (ToolArguments, ClosrClient) async throws -> ToolOutput
+    let run: @Sendable (ToolArguments, any CloseAPI) async throws -> ToolOutput
 
     var inputSchema: JSONValue {
         .object([

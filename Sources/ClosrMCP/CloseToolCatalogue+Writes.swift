@@ -1,4 +1,3 @@
-import ClosrClient
 import ClosrModel
 
 extension CloseToolCatalogue {
@@ -113,7 +112,7 @@ extension CloseToolCatalogue {
 
     static func update(
         _ name: String, _ description: String, _ fields: [String], custom: Bool,
-        _ apply: @escaping @Sendable (ClosrClient, String, JSONValue) async throws -> JSONValue
+        _ apply: @escaping @Sendable (any CloseAPI, String, JSONValue) async throws -> JSONValue
     ) -> CloseTool {
         let schemas: [String: JSONValue] = [
             "emails": Schema.emails, "phones": Schema.phones, "urls": Schema.urls, "value": Schema.integer("The value in cents.", minimum: 0, maximum: 1_000_000_000_000),
@@ -131,7 +130,7 @@ extension CloseToolCatalogue {
         }
     }
 
-    static func delete(_ name: String, _ description: String, _ remove: @escaping @Sendable (ClosrClient, String) async throws -> Void) -> CloseTool {
+    static func delete(_ name: String, _ description: String, _ remove: @escaping @Sendable (any CloseAPI, String) async throws -> Void) -> CloseTool {
         CloseTool(name: name, description: description, access: .destructive, properties: [("id", Schema.id)], required: ["id"]) { arguments, close in
             let id = try arguments.id()
             try await remove(close, id)

@@ -1,10 +1,10 @@
-import ClosrClient
 import ClosrModel
 
 /// The tools, with Close's MCP names and argument names (close-mcp.md §4) where Closr has the data, and
 /// plain aliases a generic agent looks for first (`list_leads`, `get_lead`, `list_opportunities`,
-/// `list_contacts`). Each calls the Close API through ``ClosrClient``, so the same tools serve Closr or
-/// Close itself. Money is in cents, as the API's, and also in currency units (`value_in_currency_units`).
+/// `list_contacts`). Each calls the Close API through ``CloseAPI`` — over HTTP with ClosrClient (`closr mcp`),
+/// or in process at the server's `/mcp` — so the same tools serve Closr or Close itself. Money is in cents,
+/// as the API's, and also in currency units (`value_in_currency_units`).
 enum CloseToolCatalogue {
     static let all: [CloseTool] = reads + writes + updates + deletes
 
@@ -135,7 +135,7 @@ enum CloseToolCatalogue {
         }
     }
 
-    static func fetch(_ name: String, _ description: String, _ read: @escaping @Sendable (ClosrClient, String) async throws -> JSONValue) -> CloseTool {
+    static func fetch(_ name: String, _ description: String, _ read: @escaping @Sendable (any CloseAPI, String) async throws -> JSONValue) -> CloseTool {
         CloseTool(name: name, description: description, access: .read, properties: [("id", Schema.id)], required: ["id"]) { arguments, close in
             let id = try arguments.id()
             return ToolOutput(summary: "Fetched \(id).", data: .object([("object", try await read(close, id))]))
@@ -144,7 +144,7 @@ enum CloseToolCatalogue {
 
     static func paged<Object: WireDecodable & Sendable>(
         _ name: String, _ description: String, filters: [(String, JSONValue)], plural: String,
-        resource: @escaping @Sendable (ClosrClient) -> Resource<Object>, json: @escaping @Sendable (Object) -> JSONValue
+        resource: @escaping @Sendable (any CloseAPI) -> Resource<Object>, json: @escaping @Sendable (Object) -> JSONValue
     ) -> CloseTool {
         CloseTool(name: name, description: description, access: .read, properties: filters + [("cursor", Schema.cursor), ("limit", Schema.limit)],
                   required: []) { arguments, close in

@@ -17,6 +17,8 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     HealthController().addRoutes(to: open)
     LeakedKeyController(apiKeys: services.apiKeys, maxBodyBytes: config.maxBodyBytes).addRoutes(to: open)
     InboundController(services: services, rateLimit: config.inboundRateLimit).addRoutes(to: open)
+    let apiRoutes = APIResponderReference()
+    MCPController(verifier: services.verifier, routes: apiRoutes, maxBodyBytes: config.maxBodyBytes).addRoutes(to: open)
     open.finish()
 
     let authenticated = router.group("api/v1").add(middleware: APIKeyAuthenticator(verifier: services.verifier))
@@ -42,8 +44,10 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     PageViewController(pageViews: services.pageViews).addRoutes(to: api)
     api.finish()
 
+    let responder = router.buildResponder()
+    apiRoutes.set(responder)
     return Application(
-        router: router,
+        responder: responder,
         server: ClosrHTTPChannel.builder(idleTimeout: .seconds(75), maxBodyBytes: config.maxBodyBytes),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "closr"),
         services: [

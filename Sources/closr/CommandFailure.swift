@@ -27,6 +27,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             CLILogging.note("closr: \(error.message)")
         } catch let error as ClosrClientError {
             CLILogging.note("closr: \(error.description)")
+        } catch let error as UnreadableAnswer {
+            CLILogging.note("closr: \(error.description)")
         } catch {
             CLILogging.note("closr: \(StoreError.describe(error))")
         }

@@ -16,6 +16,6 @@ struct MCPCommand: AsyncParsableCommand {
     func run() async throws {
         let api = try client.client()
         let access = try await CommandFailure.reported { try await CloseMCPServer.access(of: api) }
-        try await CommandFailure.reported { try await CloseMCPServer(client: api, access: access).runOverStdio() }
+        try await CommandFailure.reported { try await CloseMCPServer(api: api, access: access).runOverStdio() }
     }
 }

@@ -14,7 +14,7 @@ import Testing
 /// the key's scopes, and a created lead is found and fetched again.
 @Suite struct MCPToolTests {
     static func call(_ name: String, _ arguments: [String: Value], _ server: CloseMCPServer) async -> CallTool.Result {
-        await CloseMCPServer.call(CallTool.Parameters(name: name, arguments: arguments), tools: server.tools, client: server.client)
+        await CloseMCPServer.call(CallTool.Parameters(name: name, arguments: arguments), tools: server.tools, api: server.api)
     }
 
     static func text(_ result: CallTool.Result) -> String {
@@ -25,7 +25,7 @@ import Testing
         let env = try await TestEnvironment.make()
         try await env.withApp(.live) { app in
             let client = ClosrClient(baseURL: "http://127.0.0.1:\(app.port!)/api/v1/", apiKey: env.secret)
-            let server = CloseMCPServer(client: client, access: try await CloseMCPServer.access(of: client))
+            let server = CloseMCPServer(api: client, access: try await CloseMCPServer.access(of: client))
             #expect(server.tools.count == CloseToolCatalogue.all.count, "a full key is offered every tool")
             for tool in server.tools {
                 for (property, _) in tool.properties {
@@ -60,7 +60,7 @@ import Testing
             let inboundKey = try #require(try await app.json(.post, "/api/v1/api_key/", key: env.secret, #"{"label": "site", "scopes": ["inbound"]}"#).json["key"] as? String)
             #expect(try await CloseMCPServer.access(of: ClosrClient(baseURL: base, apiKey: inboundKey)).isEmpty)
 
-            let server = CloseMCPServer(client: admin, access: Set(ToolAccess.allCases))
+            let server = CloseMCPServer(api: admin, access: Set(ToolAccess.allCases))
             let created = await Self.call("create_lead", [
                 "name": .string("Agent Co"), "contacts": .array([.object(["name": .string("Ada"), "emails": .array([.object(["email": .string("ada@agent.example")])])])]),
             ], server)
@@ -77,7 +77,7 @@ import Testing
             let taskID = try #require(task.structuredContent?.objectValue?["task"]?.objectValue?["id"]?.stringValue)
             let moved = await Self.call("update_task", ["id": .string(taskID), "due_date": .string("2031-02-03")], server)
             #expect(moved.structuredContent?.objectValue?["object"]?.objectValue?["date"]?.stringValue == "2031-02-03", "\(Self.text(moved))")
-            let readOnlyServer = CloseMCPServer(client: readOnly, access: [.read])
+            let readOnlyServer = CloseMCPServer(api: readOnly, access: [.read])
             #expect(readOnlyServer.tools.allSatisfy { $0.access == .read })
             #expect(await Self.call("delete_lead", ["id": .string(leadID)], readOnlyServer).isError == true)
             #expect(await Self.call("fetch_lead", ["id": .string(leadID)], readOnlyServer).isError == false)

@@ -16,13 +16,16 @@ struct APIKeyAuthenticator: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The principal of the key the request's headers present, scopes checked. `fallbackKey` is a key
-    /// the body carried instead (an HTML form's `_api_key`, readable by anyone who opens the page), so
-    /// only a key narrowed to `inbound` is accepted from it.
-    static func principal(for request: Request, context: Context, verifier: APIKeyVerifier, fallbackKey: String? = nil) async throws -> Principal {
+    /// The principal of the key the request's headers present, scopes checked against the request unless
+    /// the route judges them itself (`/mcp` offers tools by scope). `fallbackKey` is a key the body carried
+    /// instead (an HTML form's `_api_key`, readable by anyone who opens the page), so only a key narrowed
+    /// to `inbound` is accepted from it.
+    static func principal(
+        for request: Request, context: Context, verifier: APIKeyVerifier, fallbackKey: String? = nil, checkingScopes: Bool = true
+    ) async throws -> Principal {
         let credential = PresentedCredential(
             authorization: request.headers[.authorization],
-            apiKeyHeader: request.headers[.xAPIKey]
+            apiKeyHeader: request.headers[.xAPIKey] ?? request.headers[.closeAPIKey]
         )
         let secret: [UInt8]
         var fromBody = false
@@ -46,7 +49,7 @@ struct APIKeyAuthenticator: RouterMiddleware {
                 "A key in a form field can be read by everyone who opens the page: only a key with just the inbound scope is accepted there. Create one with `closr keys create --scope inbound`, and revoke this one if the page was public."
             )
         }
-        if let refusal = ScopePolicy.refusal(scopes: principal.scopes, method: request.method, path: request.uri.path) {
+        if checkingScopes, let refusal = ScopePolicy.refusal(scopes: principal.scopes, method: request.method, path: request.uri.path) {
             throw refusal
         }
         return principal

@@ -1,8 +1,9 @@
 /// The API key a request presents, read from whichever header carries it.
 ///
 /// Accepted, in this order: `Authorization: Basic base64(KEY:)` (Close's scheme; a non-empty password is
-/// ignored), `Authorization: Bearer KEY`, and `x-api-key: KEY`. Parsed over UTF-8 bytes: this runs on
-/// every request, and both Foundation's string bridging and `Character`-level scanning showed in profiles.
+/// ignored), `Authorization: Bearer KEY`, and `x-api-key: KEY` or `Close-API-Key: KEY` (Close's MCP
+/// header). Parsed over UTF-8 bytes: this runs on every request, and both Foundation's string bridging and
+/// `Character`-level scanning showed in profiles.
 enum PresentedCredential: Equatable {
     /// No credential header at all.
     case none

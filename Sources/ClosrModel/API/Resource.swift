@@ -1,40 +1,36 @@
-import Foundation
-import ClosrModel
-import NIOHTTP1
-
 /// One resource of the API (`lead/`, `opportunity/`, …): get, create, update, delete, and its list read
-/// page by page.
+/// page by page, over any ``CloseAPI``.
 public struct Resource<Object: WireDecodable & Sendable>: Sendable {
-    let client: ClosrClient
+    let api: any CloseAPI
     /// The resource's path under the base URL, ending in `/`.
     public let path: String
 
     /// The whole object (a `_fields`-narrowed one would lack members the type needs).
     public func get(_ id: String) async throws -> Object {
-        try await client.get(Object.self, item(id))
+        try await api.get(Object.self, item(id))
     }
 
     /// The object's path: its id is one path segment, percent-encoded, so no id can reach another
     /// endpoint (`../lead/x`) or add a query (`x/?_fields=id`).
-    func item(_ id: String) -> String { path + ClosrClient.percentEncoded(id) + "/" }
+    public func item(_ id: String) -> String { path + CloseAPIDecoding.percentEncoded(id) + "/" }
 
     /// Creates an object from a body in Close's own shape (`["name": "Acme"]`).
     public func create(_ body: JSONValue) async throws -> Object {
-        try ClosrClient.decode(Object.self, try await client.send(.POST, path, body: body))
+        try CloseAPIDecoding.decode(Object.self, try await api.send(.POST, path, body: body))
     }
 
     /// Changes the members the body names (Close's `PUT` is a partial update).
     public func update(_ id: String, _ changes: JSONValue) async throws -> Object {
-        try ClosrClient.decode(Object.self, try await client.send(.PUT, item(id), body: changes))
+        try CloseAPIDecoding.decode(Object.self, try await api.send(.PUT, item(id), body: changes))
     }
 
     public func delete(_ id: String) async throws {
-        _ = try await client.send(.DELETE, item(id))
+        _ = try await api.send(.DELETE, item(id))
     }
 
     /// One page: `_skip`/`_limit` with the list's filters.
     public func page(skip: Int = 0, limit: Int = 100, query: [(String, String)] = []) async throws -> Page<Object> {
-        let body = try await client.send(.GET, path, query: query + [("_skip", String(skip)), ("_limit", String(limit))])
+        let body = try await api.send(.GET, path, query: query + [("_skip", String(skip)), ("_limit", String(limit))])
         return try Page(body)
     }
 
@@ -51,7 +47,7 @@ public struct Page<Object: WireDecodable & Sendable>: Sendable {
     /// Leads, contacts and opportunities count their matches; activities and tasks do not.
     public let totalResults: Int?
 
-    init(_ body: [UInt8]) throws {
+    public init(_ body: [UInt8]) throws {
         let wire: WireObject
         do {
             wire = try WireObject(try JSONValue(parsing: body))
@@ -59,7 +55,7 @@ public struct Page<Object: WireDecodable & Sendable>: Sendable {
             hasMore = try wire.optionalBool("has_more") ?? false
             totalResults = try wire.optionalInt("total_results")
         } catch {
-            throw ClosrClientError.unreadableAnswer(type: "page of \(Object.self)", reason: String(describing: error))
+            throw UnreadableAnswer(type: "page of \(Object.self)", reason: String(describing: error))
         }
     }
 }
@@ -98,32 +94,3 @@ public struct Pages<Object: WireDecodable & Sendable>: AsyncSequence, Sendable {
     }
 }
 
-extension ClosrClient {
-    public var leads: Resource<Lead> { Resource(client: self, path: "lead/") }
-    public var contacts: Resource<Contact> { Resource(client: self, path: "contact/") }
-    public var opportunities: Resource<Opportunity> { Resource(client: self, path: "opportunity/") }
-    public var tasks: Resource<CloseTask> { Resource(client: self, path: "task/") }
-    public var notes: Resource<Activity> { Resource(client: self, path: "activity/note/") }
-    /// Every activity type's list (`activity/`); create through the type's own resource (``notes``, ``activities(_:)``).
-    public var activities: Resource<Activity> { Resource(client: self, path: "activity/") }
-    /// One activity type's resource: `call`, `email`, `sms`, `meeting`, `custom`, `form_submission`, …
-    public func activities(_ type: String) -> Resource<Activity> { Resource(client: self, path: "activity/\(type)/") }
-    public var leadStatuses: Resource<Status> { Resource(client: self, path: "status/lead/") }
-    public var opportunityStatuses: Resource<Status> { Resource(client: self, path: "status/opportunity/") }
-    public var pipelines: Resource<Pipeline> { Resource(client: self, path: "pipeline/") }
-    /// `lead`, `contact`, `opportunity` or `activity`.
-    public func customFields(_ objectType: String) -> Resource<CustomField> { Resource(client: self, path: "custom_field/\(objectType)/") }
-    public var customActivityTypes: Resource<CustomActivityType> { Resource(client: self, path: "custom_activity/") }
-    public var webhooks: Resource<WebhookSubscription> { Resource(client: self, path: "webhook/") }
-
-    /// The organization's users (`user/`).
-    public func users() async throws -> [User] {
-        struct Users: Decodable { let data: [User] }
-        return try Self.decodeAccount(Users.self, try await send(.GET, "user/")).data
-    }
-
-    /// The calling user with their organizations (`me/`).
-    public func me() async throws -> Me {
-        try Self.decodeAccount(Me.self, try await send(.GET, "me/"))
-    }
-}

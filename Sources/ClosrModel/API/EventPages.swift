@@ -1,9 +1,7 @@
-import ClosrModel
-
 /// The event log, read by cursor (`_cursor` / `cursor_next`) as Close pages it, newest first.
 public struct EventPages: AsyncSequence, Sendable {
     public typealias Element = Event
-    let client: ClosrClient
+    let api: any CloseAPI
     let query: [(String, String)]
 
     public struct AsyncIterator: AsyncIteratorProtocol {
@@ -14,7 +12,7 @@ public struct EventPages: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> Event? {
             if buffer.isEmpty, !done {
-                let body = try await pages.client.send(.GET, "event/", query: pages.query + (cursor.map { [("_cursor", $0)] } ?? []))
+                let body = try await pages.api.send(.GET, "event/", query: pages.query + (cursor.map { [("_cursor", $0)] } ?? []))
                 do {
                     let wire = try WireObject(try JSONValue(parsing: body))
                     buffer = try wire.objects("data", as: Event.self).reversed()
@@ -23,7 +21,7 @@ public struct EventPages: AsyncSequence, Sendable {
                     if next == cursor { done = true }
                     cursor = next
                 } catch {
-                    throw ClosrClientError.unreadableAnswer(type: "page of events", reason: String(describing: error))
+                    throw UnreadableAnswer(type: "page of events", reason: String(describing: error))
                 }
                 done = done || cursor == nil || buffer.isEmpty
             }
@@ -34,9 +32,9 @@ public struct EventPages: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pages: self) }
 }
 
-extension ClosrClient {
+extension CloseAPI {
     /// Every event matching the filters (`object_type`, `action`, `lead_id`, `date_updated__gte`, …), newest first.
     public func events(query: [(String, String)] = []) -> EventPages {
-        EventPages(client: self, query: query)
+        EventPages(api: self, query: query)
     }
 }

@@ -1,10 +1,13 @@
-"""The Python MCP client (PyPI `mcp`) against `closr mcp --url … --api-key …` over stdio, in front of a
-live `closr serve`: tools listed by scope, each core tool called and its data checked, bad arguments
-and unknown ids as tool errors, a read_only key offered no write tools, a revoked key refused.
+"""The Python MCP client (PyPI `mcp`) over both transports: stdio, through `closr mcp --url … --api-key …`
+in front of a live `closr serve`, and Streamable HTTP, at that server's own `/mcp`. On each: tools listed
+by scope, each core tool called and its data checked, bad arguments and unknown ids as tool errors, a
+read_only key offered no write tools, a revoked key refused. Then what only HTTP has: Close's
+`Close-API-Key` and `Close-Scope` headers, the ignored query string, calls counted as the key's.
 
 Runs in its own virtualenv (mcp_suite/requirements.txt); `.ci/run` creates it.
 """
 import asyncio
+import base64
 import json
 import os
 import subprocess
@@ -17,6 +20,8 @@ from conftest import ClosrServer
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 
 READ_TOOLS = {"org_info", "org_users", "lead_search", "activity_search", "list_leads", "fetch_lead", "get_lead", "fetch_contact", "fetch_opportunity",
               "fetch", "find_opportunities", "list_opportunities", "list_contacts", "find_tasks", "find_notes", "find_lead_statuses",
@@ -39,15 +44,33 @@ def make_key(server, scope):
     return response.json()["id"], response.json()["key"]
 
 
-def run(server, key, body):
-    """Runs `body(session)` in an MCP session with `closr mcp` for `key`."""
-    parameters = StdioServerParameters(command=os.environ["CLOSR_BIN"], args=["mcp", "--url", server.base_url, "--api-key", key])
+@pytest.fixture(params=["stdio", "http"])
+def transport(request):
+    return request.param
+
+
+def mcp_url(server, query=""):
+    return server.base_url.replace("/api/v1/", "/mcp") + query
+
+
+def run(server, key, body, transport="stdio", headers=None, query=""):
+    """Runs `body(session)` in an MCP session for `key`: with `closr mcp` over stdio, or with the server's
+    `/mcp` over Streamable HTTP (the key as HTTP Basic, as Close's REST clients send it, unless `headers`
+    says otherwise)."""
+    async def session_on(read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            return await body(session)
 
     async def main():
-        async with stdio_client(parameters) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                return await body(session)
+        if transport == "stdio":
+            parameters = StdioServerParameters(command=os.environ["CLOSR_BIN"], args=["mcp", "--url", server.base_url, "--api-key", key])
+            async with stdio_client(parameters) as (read, write):
+                return await session_on(read, write)
+        sent = headers if headers is not None else {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+        async with create_mcp_http_client(headers=sent) as http:
+            async with streamable_http_client(mcp_url(server, query), http_client=http) as (read, write):
+                return await session_on(read, write)
     return asyncio.run(main())
 
 
@@ -70,7 +93,7 @@ def error_text(result):
     return " ".join(c.text for c in result.content)
 
 
-def test_tools_are_listed_with_schemas_and_called_end_to_end(server):
+def test_tools_are_listed_with_schemas_and_called_end_to_end(server, transport):
     async def body(session):
         tools = {tool.name: tool for tool in (await session.list_tools()).tools}
         assert READ_TOOLS | WRITE_TOOLS <= set(tools), sorted(set(READ_TOOLS | WRITE_TOOLS) - set(tools))
@@ -149,14 +172,14 @@ def test_tools_are_listed_with_schemas_and_called_end_to_end(server):
                 break
         assert sorted(seen) == sorted(f"Pager {name} {i}" for i in range(5))
 
-    run(server, server.api_key, body)
+    run(server, server.api_key, body, transport)
 
     # Every call was an ordinary use of the key: in the audit trail with its key id.
     events = requests.get(server.base_url + "event/", auth=(server.api_key, ""), params={"object_type": "lead", "action": "created"}, timeout=30).json()["data"]
     assert any(event["api_key_id"] for event in events)
 
 
-def test_bad_arguments_are_tool_errors_and_the_process_lives_on(server):
+def test_bad_arguments_are_tool_errors_and_the_process_lives_on(server, transport):
     async def body(session):
         assert "required" in error_text(await session.call_tool("fetch_lead", {}))
         assert "must be a string" in error_text(await session.call_tool("fetch_lead", {"id": 42}))
@@ -171,10 +194,10 @@ def test_bad_arguments_are_tool_errors_and_the_process_lives_on(server):
         # Still serving after all that.
         assert data(await session.call_tool("org_info", {}))["organization"]
 
-    run(server, server.api_key, body)
+    run(server, server.api_key, body, transport)
 
 
-def test_a_read_only_key_sees_only_read_tools_and_a_revoked_key_is_refused(server):
+def test_a_read_only_key_sees_only_read_tools_and_a_revoked_key_is_refused(server, transport):
     _, read_only = make_key(server, "read_only")
 
     async def listed(session):
@@ -182,12 +205,21 @@ def test_a_read_only_key_sees_only_read_tools_and_a_revoked_key_is_refused(serve
         refused = await session.call_tool("create_lead", {"name": "Nope"})
         return names, refused
 
-    names, refused = run(server, read_only, listed)
+    names, refused = run(server, read_only, listed, transport)
     assert READ_TOOLS <= names and not (names & WRITE_TOOLS), sorted(names & WRITE_TOOLS)
     assert field(refused, "is_error", "isError")
 
     key_id, revoked = make_key(server, "full")
     assert requests.delete(server.base_url + f"api_key/{key_id}/", auth=(server.api_key, ""), timeout=30).status_code == 200
+    if transport == "http":
+        async def never(session):
+            raise AssertionError("a revoked key got a session")
+        with pytest.raises(BaseException) as refusal:
+            run(server, revoked, never, transport)
+        assert "revoked" in repr(refusal.value), repr(refusal.value)
+        answer = requests.post(mcp_url(server), auth=(revoked, ""), json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, timeout=30)
+        assert answer.status_code == 401 and "revoked" in answer.json()["error"]["message"]
+        return
     result = subprocess.run([os.environ["CLOSR_BIN"], "mcp", "--url", server.base_url, "--api-key", revoked],
                             input="", capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "closr:" in result.stderr, result.stderr
@@ -219,3 +251,41 @@ def test_huge_lines_are_answered_at_once_and_the_process_serves_on(server):
     assert len(receive()["result"]["tools"]) >= len(READ_TOOLS | WRITE_TOOLS)
     process.stdin.close()
     assert process.wait(timeout=30) == 0
+
+
+def test_close_headers_pick_the_scope_and_the_query_string_is_ignored(server):
+    """Close's documented set-up: `Close-API-Key` (the raw key) and `Close-Scope`, at `/mcp?1`."""
+    def names_with(scope):
+        async def listed(session):
+            return {tool.name for tool in (await session.list_tools()).tools}
+        return run(server, None, listed, "http", headers={"Close-API-Key": server.api_key, "Close-Scope": scope}, query="?1")
+
+    read = names_with("mcp.read")
+    assert READ_TOOLS <= read and not (read & WRITE_TOOLS)
+    safe = names_with("mcp.write_safe")
+    assert {"create_lead", "create_note"} <= safe and not {name for name in safe if name.startswith(("update_", "delete_"))}
+    assert READ_TOOLS | WRITE_TOOLS <= names_with("mcp.write_destructive")
+
+    async def refused_write(session):
+        return await session.call_tool("delete_lead", {"id": "lead_x"})
+    assert "Unknown tool" in error_text(run(server, None, refused_write, "http", headers={"Close-API-Key": server.api_key, "Close-Scope": "mcp.read"}))
+
+    bad = requests.post(mcp_url(server), headers={"Close-API-Key": server.api_key, "Close-Scope": "mcp.everything"},
+                        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, timeout=30)
+    assert bad.status_code == 400 and "mcp.read" in bad.json()["error"]["message"]
+    assert requests.get(mcp_url(server), headers={"Close-API-Key": server.api_key}, timeout=30).status_code == 405
+
+
+def test_http_tool_calls_are_the_keys_api_requests(server):
+    """A tool's calls over `/mcp` are requests of the caller's key: the created lead's event names the key,
+    and the key's last use is recorded."""
+    key_id, key = make_key(server, "full")
+    name = f"Audited {uuid.uuid4().hex[:8]}"
+
+    async def create(session):
+        return data(await session.call_tool("create_lead", {"name": name}))["lead"]
+    lead = run(server, key, create, "http", headers={"x-api-key": key})
+    events = requests.get(server.base_url + "event/", auth=(server.api_key, ""), params={"object_type": "lead", "object_id": lead["id"]}, timeout=30).json()["data"]
+    assert [event["api_key_id"] for event in events if event["action"] == "created"] == [key_id]
+    keys = requests.get(server.base_url + "api_key/", auth=(server.api_key, ""), timeout=30).json()["data"]
+    assert next(k for k in keys if k["id"] == key_id)["last_used"]

@@ -1,0 +1,39 @@
+import ClosrMCP
+import ClosrModel
+
+/// Which MCP tools a caller may see and call: what the key's scopes allow, narrowed by Close's
+/// `Close-Scope` header when it is sent.
+///
+/// A `full` key allows every tool, a `read_only` key the `mcp.read` tools, an `inbound` key (made to be
+/// embedded in web pages) none: it is refused. `Close-Scope` names one of Close's levels, each including
+/// the ones below it — `mcp.read`, `mcp.write_safe` (adds creating), `mcp.write_destructive` (adds
+/// updating and deleting); several may be listed, separated by spaces or commas. Without the header the
+/// key alone decides (Close documents the header beside its key header but not its absence).
+enum MCPAccess {
+    static func tools(keyScopes: Set<APIKeyScope>, closeScope: String?) throws -> Set<ToolAccess> {
+        let allowed: Set<ToolAccess>
+        if keyScopes.contains(.full) {
+            allowed = Set(ToolAccess.allCases)
+        } else if keyScopes.contains(.readOnly) {
+            allowed = [.read]
+        } else {
+            throw CloseError.forbidden("This API key has the inbound scope: it cannot use MCP. Use a full or read_only key.")
+        }
+        guard let closeScope else { return allowed }
+        var requested: Set<ToolAccess> = []
+        for name in closeScope.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
+            switch name {
+            case "mcp.read": requested.formUnion([.read])
+            case "mcp.write_safe": requested.formUnion([.read, .writeSafe])
+            case "mcp.write_destructive": requested.formUnion(ToolAccess.allCases)
+            case "offline_access": continue
+            default:
+                throw CloseError.badRequest("Close-Scope \"\(name)\" is not a scope: use mcp.read, mcp.write_safe or mcp.write_destructive.")
+            }
+        }
+        guard !requested.isEmpty else {
+            throw CloseError.badRequest("Close-Scope is empty: use mcp.read, mcp.write_safe or mcp.write_destructive.")
+        }
+        return allowed.intersection(requested)
+    }
+}
