@@ -6,7 +6,7 @@ import ClosrModel
 /// or in process at the server's `/mcp` — so the same tools serve Closr or Close itself. Money is in cents,
 /// as the API's, and also in currency units (`value_in_currency_units`).
 enum CloseToolCatalogue {
-    static let all: [CloseTool] = reads + writes + updates + deletes
+    static let all: [CloseTool] = reads + searches + writes + updates + deletes
 
     // MARK: Reading
 
@@ -131,7 +131,8 @@ enum CloseToolCatalogue {
                 words.append("status:\"\(status.label)\"")
             }
             words.append("sort:-date_updated")
-            return try await page(arguments, plural: "leads", query: [("query", words.joined(separator: " "))], resource: close.leads, json: \.jsonValue)
+            let search = SavedSearch(tool: .leads, query: words.joined(separator: " "))
+            return try await search.page(skip: try cursorSkip(arguments), limit: try arguments.int("limit", in: 1...100) ?? 25, close: close)
         }
     }
 
@@ -169,10 +170,7 @@ enum CloseToolCatalogue {
     static func page<Object: WireDecodable & Sendable>(
         _ arguments: ToolArguments, plural: String, query: [(String, String)], resource: Resource<Object>, json: (Object) -> JSONValue
     ) async throws -> ToolOutput {
-        let skip = try arguments.string("cursor", maxLength: 20).map { cursor in
-            guard let skip = Int(cursor), skip >= 0 else { throw ToolError("\"cursor\" is not one this tool returned.") }
-            return skip
-        } ?? 0
+        let skip = try cursorSkip(arguments)
         let limit = try arguments.int("limit", in: 1...100) ?? 25
         let page = try await resource.page(skip: skip, limit: limit, query: query)
         let next: JSONValue = page.hasMore ? .string(String(skip + page.objects.count)) : .null
