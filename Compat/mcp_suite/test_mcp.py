@@ -23,7 +23,7 @@ from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-READ_TOOLS = {"org_info", "org_users", "lead_search", "activity_search", "list_leads", "fetch_lead", "get_lead", "fetch_contact", "fetch_opportunity",
+READ_TOOLS = {"org_info", "org_users", "search", "paginate_search", "lead_search", "activity_search", "list_leads", "fetch_lead", "get_lead", "fetch_contact", "fetch_opportunity",
               "fetch", "find_opportunities", "list_opportunities", "list_contacts", "find_tasks", "find_notes", "find_lead_statuses",
               "find_pipelines_and_opportunity_statuses", "find_lead_custom_fields"}
 WRITE_TOOLS = {"create_lead", "create_address", "create_contact", "create_opportunity", "create_task", "create_note", "update_lead",
@@ -171,6 +171,21 @@ def test_tools_are_listed_with_schemas_and_called_end_to_end(server, transport):
             if cursor is None:
                 break
         assert sorted(seen) == sorted(f"Pager {name} {i}" for i in range(5))
+
+        # Close's search pair: short results, then paginate_search with the cursor and search_id.
+        page = data(await session.call_tool("search", {"query": name.split()[1], "limit": 2}))
+        assert page["total_results"] == 5 and page["search_id"].startswith("srch_")
+        titles = [r["title"] for r in page["results"]]
+        assert all(r["id"].startswith("lead_") and r["url"] == f"/lead/{r['id']}/" and r["preview"] for r in page["results"])
+        while page["cursor"] is not None:
+            page = data(await session.call_tool("paginate_search", {"cursor": page["cursor"], "search_id": page["search_id"], "limit": 2}))
+            titles += [r["title"] for r in page["results"]]
+        assert sorted(titles) == sorted(f"Pager {name} {i}" for i in range(5))
+        first = data(await session.call_tool("lead_search", {"full_text": name.split()[1], "limit": 3}))
+        rest = data(await session.call_tool("paginate_search", {"cursor": first["cursor"], "search_id": first["search_id"]}))
+        assert len(first["leads"]) + len(rest["leads"]) == 5 and rest["cursor"] is None
+        assert "smart views" in error_text(await session.call_tool("paginate_search", {"cursor": "0", "smart_view_id": "save_x"}))
+        assert "search_id" in error_text(await session.call_tool("paginate_search", {"cursor": "0", "search_id": "share_nope"}))
 
     run(server, server.api_key, body, transport)
 

@@ -20,85 +20,88 @@ extension CloseMCPServer {
     /// in place of an event stream); batches, which the protocol dropped in 2025-06-18, are refused.
     /// Malformed JSON-RPC is a JSON-RPC error (HTTP 400); a tool's failure is a tool result with
     /// `isError`, as over stdio.
+    ///
+    /// The hot path, `tools/call`, reads and writes JSON with Closr's own parser and writer, without
+    /// Foundation's coders or the SDK's `Value` tree (see Benchmarks/mcp-fetch.sh).
     public func answer(_ body: [UInt8]) async -> MCPHTTPAnswer {
-        struct Envelope: Decodable {
-            let jsonrpc: String?
-            let id: ID?
-            let method: String?
-        }
-        let data = Data(body)
-        let envelope: Envelope
+        let message: JSONValue
         do {
-            envelope = try JSONDecoder().decode(Envelope.self, from: data)
+            message = try JSONValue(parsingRequestBody: body)
         } catch {
-            let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-            return Self.rejection(first == UInt8(ascii: "[")
-                ? .invalidRequest("Batches of JSON-RPC messages are not accepted: send one message per POST.")
-                : .parseError("The body is not one JSON-RPC message: \(Self.reason(error))"))
+            return Self.rejection(.parseError("The body is not one JSON-RPC message: it is not valid JSON."))
         }
-        guard envelope.jsonrpc == "2.0" else { return Self.rejection(.invalidRequest("\"jsonrpc\" must be \"2.0\".")) }
-        guard let method = envelope.method, let id = envelope.id else {
+        guard message.objectMembers != nil else {
+            if case .array = message {
+                return Self.rejection(.invalidRequest("Batches of JSON-RPC messages are not accepted: send one message per POST."))
+            }
+            return Self.rejection(.invalidRequest("A JSON-RPC message is an object."))
+        }
+        guard message["jsonrpc"] == .string("2.0") else { return Self.rejection(.invalidRequest("\"jsonrpc\" must be \"2.0\".")) }
+        guard case .string(let method)? = message["method"], let id = message["id"], id != .null else {
             // A notification (no id) or the client's answer to a request of ours: nothing to answer.
             return MCPHTTPAnswer(status: 202, body: nil)
         }
+        switch id {
+        case .string, .int: break
+        default: return Self.rejection(.invalidRequest("\"id\" must be a string or a whole number."))
+        }
+        let params = message["params"]
         do {
             switch method {
+            case CallTool.name:
+                guard case .string(let name)? = params?["name"] else {
+                    throw MCPError.invalidParams("tools/call takes \"name\" (a string) and \"arguments\" (an object).")
+                }
+                var arguments: [String: JSONValue] = [:]
+                switch params?["arguments"] {
+                case nil, .null?: break
+                case .object(let pairs)?: for (key, value) in pairs { arguments[key] = value }
+                default: throw MCPError.invalidParams("\"arguments\" must be an object.")
+                }
+                return Self.reply(id: id, result: await Self.run(name, arguments: arguments, tools: tools, api: api).result)
             case Initialize.name:
-                let request = try Self.decode(Request<Initialize>.self, data)
-                let version = Version.supported.contains(request.params.protocolVersion) ? request.params.protocolVersion : Version.latest
-                return try Self.reply(Initialize.response(id: id, result: Initialize.Result(
+                guard case .string(let requested)? = params?["protocolVersion"] else {
+                    throw MCPError.invalidParams("initialize takes \"protocolVersion\", \"capabilities\" and \"clientInfo\".")
+                }
+                let version = Version.supported.contains(requested) ? requested : Version.latest
+                return Self.reply(id: id, result: try Self.encoded(Initialize.Result(
                     protocolVersion: version, capabilities: Self.capabilities, serverInfo: Self.info, instructions: Self.instructions
                 )))
             case Ping.name:
-                return try Self.reply(Ping.response(id: id))
+                return Self.reply(id: id, result: .object([]))
             case ListTools.name:
-                return try Self.reply(ListTools.response(id: id, result: toolList))
-            case CallTool.name:
-                let request = try Self.decode(Request<CallTool>.self, data)
-                return try Self.reply(CallTool.response(id: id, result: await Self.call(request.params, tools: tools, api: api)))
+                return Self.reply(id: id, result: try Self.encoded(toolList))
             default:
-                return try Self.reply(Self.error(id: id, MCPError.methodNotFound("This server has no method \"\(method)\": it offers initialize, ping, tools/list and tools/call.")))
+                throw MCPError.methodNotFound("This server has no method \"\(method)\": it offers initialize, ping, tools/list and tools/call.")
             }
         } catch let error as MCPError {
-            return (try? Self.reply(Self.error(id: id, error))) ?? Self.rejection(error)
+            return Self.reply(id: id, error: error)
         } catch {
-            return Self.rejection(.internalError(Self.reason(error)))
+            return Self.reply(id: id, error: .internalError(String(describing: error)))
         }
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch {
-            throw MCPError.invalidParams("The message's params are not what the method takes: \(reason(error))")
-        }
-    }
-
-    /// An error answer to a request (the SDK's responses carry their method only as a type; any will do).
-    private static func error(id: ID, _ error: MCPError) -> Response<Ping> {
-        Ping.response(id: id, error: error)
-    }
-
-    private static func reply<M: Method>(_ response: Response<M>) throws -> MCPHTTPAnswer {
+    /// An SDK result type, written by its own `Encodable` (initialize and tools/list only).
+    private static func encoded(_ value: some Encodable) throws -> JSONValue {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return MCPHTTPAnswer(status: 200, body: Array(try encoder.encode(response)))
+        return .raw(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    private static func reply(id: JSONValue, result: JSONValue) -> MCPHTTPAnswer {
+        MCPHTTPAnswer(status: 200, body: JSONValue.object([("jsonrpc", "2.0"), ("id", id), ("result", result)]).serialized())
+    }
+
+    private static func reply(id: JSONValue, error: MCPError) -> MCPHTTPAnswer {
+        MCPHTTPAnswer(status: 200, body: JSONValue.object([("jsonrpc", "2.0"), ("id", id), ("error", errorObject(error))]).serialized())
+    }
+
+    private static func errorObject(_ error: MCPError) -> JSONValue {
+        .object([("code", .int(error.code)), ("message", .string(error.errorDescription ?? "\(error)"))])
     }
 
     /// A JSON-RPC error without a request id to answer (the message could not be read): HTTP 400.
     private static func rejection(_ error: MCPError) -> MCPHTTPAnswer {
-        let body: JSONValue = ["jsonrpc": "2.0", "id": .null, "error": ["code": .int(error.code), "message": .string(error.errorDescription ?? "\(error)")]]
-        return MCPHTTPAnswer(status: 400, body: body.serialized())
-    }
-
-    /// A decoding error in one line, naming the member (Foundation's descriptions run to paragraphs).
-    private static func reason(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .keyNotFound(let key, _)?: return "\"\(key.stringValue)\" is missing"
-        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return (path.isEmpty ? "" : "\"\(path)\": ") + context.debugDescription
-        default: return String(describing: error)
-        }
+        MCPHTTPAnswer(status: 400, body: JSONValue.object([("jsonrpc", "2.0"), ("id", .null), ("error", errorObject(error))]).serialized())
     }
 }

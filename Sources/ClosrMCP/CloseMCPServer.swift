@@ -87,32 +87,45 @@ public struct CloseMCPServer: Sendable {
         await server.waitUntilCompleted()
     }
 
+    /// A tool call over stdio: the SDK's arguments in, the SDK's result out, through ``run(_:arguments:tools:api:)``.
     static func call(_ call: CallTool.Parameters, tools: [CloseTool], api: any CloseAPI) async -> CallTool.Result {
-        guard let tool = tools.first(where: { $0.name == call.name }) else {
-            return failure("Unknown tool \"\(call.name)\" (or not allowed for this key): tools/list shows what you may call.")
-        }
+        var members: [String: JSONValue] = [:]
         do {
-            var members: [String: JSONValue] = [:]
             for (name, value) in call.arguments ?? [:] { members[name] = try jsonValue(value) }
-            let arguments = try ToolArguments(members, allowed: tool.argumentNames)
-            let output = try await tool.run(arguments, api)
+        } catch let error as ToolError {
+            return CallTool.Result(content: [.text(text: error.message, annotations: nil, _meta: nil)], isError: true)
+        } catch {
+            return CallTool.Result(content: [.text(text: String(describing: error), annotations: nil, _meta: nil)], isError: true)
+        }
+        switch await run(call.name, arguments: members, tools: tools, api: api) {
+        case .output(let output):
             return CallTool.Result(
                 content: [.text(text: output.summary, annotations: nil, _meta: nil),
                           .text(text: String(decoding: output.data.serialized(), as: UTF8.self), annotations: nil, _meta: nil)],
                 structuredContent: Optional<Value>.some(mcpValue(output.data)), isError: false
             )
-        } catch let error as ToolError {
-            return failure(error.message)
-        } catch let error as CloseError {
-            let fields = error.fieldErrors.keys.sorted().map { "\($0): \(error.fieldErrors[$0]!)" }.joined(separator: "; ")
-            return failure("Close API \(error.status): \(error.message)" + (fields.isEmpty || error.message.contains(fields) ? "" : " (\(fields))"))
-        } catch {
-            return failure(String(describing: error))
+        case .failure(let message):
+            return CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
         }
     }
 
-    static func failure(_ message: String) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
+    /// Runs one tool: its output, or the message of a tool error (bad arguments, a tool this key may not
+    /// call, the API's refusal with Close's message and field errors). Never throws: a model reads the
+    /// message and tries again.
+    static func run(_ name: String, arguments: [String: JSONValue], tools: [CloseTool], api: any CloseAPI) async -> ToolOutcome {
+        guard let tool = tools.first(where: { $0.name == name }) else {
+            return .failure("Unknown tool \"\(name)\" (or not allowed for this key): tools/list shows what you may call.")
+        }
+        do {
+            return .output(try await tool.run(try ToolArguments(arguments, allowed: tool.argumentNames), api))
+        } catch let error as ToolError {
+            return .failure(error.message)
+        } catch let error as CloseError {
+            let fields = error.fieldErrors.keys.sorted().map { "\($0): \(error.fieldErrors[$0]!)" }.joined(separator: "; ")
+            return .failure("Close API \(error.status): \(error.message)" + (fields.isEmpty || error.message.contains(fields) ? "" : " (\(fields))"))
+        } catch {
+            return .failure(String(describing: error))
+        }
     }
 
     static func mcpValue(_ value: JSONValue) -> Value {

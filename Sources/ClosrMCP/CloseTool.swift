@@ -32,6 +32,30 @@ struct ToolOutput: Sendable {
     let data: JSONValue
 }
 
+/// How a tool call ended.
+enum ToolOutcome: Sendable {
+    case output(ToolOutput)
+    /// A tool error: the message the model reads.
+    case failure(String)
+
+    /// MCP's `CallToolResult`: the summary, the data as JSON text (for clients that read only text) and as
+    /// `structuredContent`; or the message with `isError`.
+    var result: JSONValue {
+        switch self {
+        case .output(let output):
+            return .object([
+                ("content", .array([
+                    .object([("type", "text"), ("text", .string(output.summary))]),
+                    .object([("type", "text"), ("text", .string(String(decoding: output.data.serialized(), as: UTF8.self)))]),
+                ])),
+                ("structuredContent", output.data), ("isError", false),
+            ])
+        case .failure(let message):
+            return .object([("content", .array([.object([("type", "text"), ("text", .string(message))])])), ("isError", true)])
+        }
+    }
+}
+
 /// JSON Schema fragments for tool arguments.
 enum Schema {
     static func string(_ description: String) -> JSONValue { ["type": "string", "description": .string(description)] }
