@@ -68,6 +68,15 @@ enum Schema {
         ["type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string))]
     }
 
+    static func dateRange(_ description: String) -> JSONValue {
+        let bound = string("A date (2026-12-24) or an ISO 8601 date-time.")
+        return [
+            "type": "object", "description": .string(description + " Bounds: gte, gt, lte, lt (start and end mean gte and lte)."),
+            "properties": ["gte": bound, "gt": bound, "lte": bound, "lt": bound, "start": bound, "end": bound],
+            "additionalProperties": false,
+        ]
+    }
+
     static let id = string("The object's id.")
     static let cursor = string("Where the previous page ended (its `cursor`); omit for the first page.")
     static let limit = integer("How many to return (default 25).", minimum: 1, maximum: 100)

@@ -32,12 +32,14 @@ extension CloseToolCatalogue {
             ("value", Schema.integer("The value in cents (1000 = 10.00).", minimum: 0, maximum: 1_000_000_000_000)),
             ("value_period", Schema.string("one_time, monthly or annual.")), ("confidence", Schema.integer("0 to 100.", minimum: 0, maximum: 100)),
             ("contact_id", Schema.string("A contact of the lead.")), ("user_id", Schema.string("The owner.")), ("note", Schema.string("A note.")),
-            ("custom_fields", Schema.customFields),
+            ("close_at", Schema.string("The expected close date (2026-12-24).")), ("custom_fields", Schema.customFields),
         ], required: ["lead_id"]) { arguments, close in
             _ = try arguments.id("lead_id")
             _ = try arguments.int("value", in: 0...1_000_000_000_000)
             _ = try arguments.int("confidence", in: 0...100)
-            let body = arguments.passing(["lead_id", "status_id", "value", "value_period", "confidence", "contact_id", "user_id", "note"]) + (try arguments.customFields())
+            var body = arguments.passing(["lead_id", "status_id", "value", "value_period", "confidence", "contact_id", "user_id", "note"]) + (try arguments.customFields())
+            // Close's MCP says close_at; the opportunity API says date_won.
+            if let closeAt = try arguments.string("close_at", maxLength: 40) { body.append(("date_won", .string(closeAt))) }
             let opportunity = try await close.opportunities.create(.object(body))
             return ToolOutput(summary: "Created opportunity \(opportunity.id) worth \(Money.formatted(cents: opportunity.value, currency: opportunity.valueCurrency, period: opportunity.valuePeriod)).",
                               data: .object([("opportunity", opportunityJSON(opportunity))]))
@@ -59,9 +61,11 @@ extension CloseToolCatalogue {
             ("lead_id", Schema.string("The lead.")), ("text", Schema.string("What to do.")), ("assigned_to", Schema.string("The user (default: you).")),
             ("contact_id", Schema.string("A contact of the lead.")), ("due_date", Schema.string("A date (2026-12-24) or date-time.")),
             ("priority", Schema.string("high or medium (default medium).")),
+            ("send_notification", Schema.boolean("Accepted as Close's MCP takes it; Closr sends no notifications, so it changes nothing.")),
         ], required: ["lead_id", "text"]) { arguments, close in
             _ = try arguments.id("lead_id")
             _ = try arguments.requiredString("text")
+            _ = try arguments.bool("send_notification")
             var body = arguments.passing(["lead_id", "text", "assigned_to", "contact_id", "priority"])
             if let due = try arguments.string("due_date", maxLength: 40) { body.append(("date", .string(due))) }
             let task = try await close.tasks.create(.object(body))
@@ -87,17 +91,21 @@ extension CloseToolCatalogue {
         },
         update("update_contact", "Change a contact: only the fields given change (emails, phones and urls replace the lists).",
                ["name", "title", "emails", "phones", "urls"], custom: true) { try await $0.contacts.update($1, $2).jsonValue },
-        update("update_opportunity", "Change an opportunity (value in cents): only the fields given change.",
-               ["status_id", "value", "value_period", "confidence", "contact_id", "user_id", "note"], custom: true) {
-            opportunityJSON(try await $0.opportunities.update($1, $2))
+        update("update_opportunity", "Change an opportunity (value in cents): only the fields given change; 'clear' empties value, close_at or contact_id.",
+               ["status_id", "value", "value_period", "confidence", "close_at", "contact_id", "user_id", "note"], clearable: ["value", "close_at", "contact_id"],
+               custom: true) { close, id, changes in
+            // Close's MCP says close_at; the opportunity API says date_won.
+            let renamed = JSONValue.object((changes.objectMembers ?? []).map { $0.0 == "close_at" ? ("date_won", $0.1) : $0 })
+            return opportunityJSON(try await close.opportunities.update(id, renamed))
         },
-        update("update_task", "Change a task (text, assignee, due date, completion): only the fields given change.",
-               ["text", "assigned_to", "contact_id", "due_date", "is_complete", "priority"], custom: false) { close, id, changes in
+        update("update_task", "Change a task (text, assignee, due date, completion): only the fields given change; 'clear' empties contact_id or due_date.",
+               ["text", "assigned_to", "contact_id", "due_date", "is_complete", "priority"], clearable: ["contact_id", "due_date"], custom: false) { close, id, changes in
             // Close's MCP says due_date; the task API says date.
             let renamed = JSONValue.object((changes.objectMembers ?? []).map { $0.0 == "due_date" ? ("date", $0.1) : $0 })
             return try await close.tasks.update(id, renamed).jsonValue
         },
-        update("update_note", "Change a note: only the fields given change.", ["note", "note_html", "title", "pinned", "contact_id", "activity_at"], custom: false) {
+        update("update_note", "Change a note: only the fields given change; 'clear' empties contact_id.",
+               ["note", "note_html", "title", "pinned", "contact_id", "activity_at"], clearable: ["contact_id"], custom: false) {
             try await $0.notes.update($1, $2).jsonValue
         },
     ]
@@ -110,21 +118,31 @@ extension CloseToolCatalogue {
         delete("delete_note", "Delete a note.") { try await $0.notes.delete($1) },
     ]
 
+    /// An update tool: only the fields given change. A field in `clearable` given as Close's `'clear'`
+    /// sentinel is emptied (sent as null).
     static func update(
-        _ name: String, _ description: String, _ fields: [String], custom: Bool,
+        _ name: String, _ description: String, _ fields: [String], clearable: Set<String> = [], custom: Bool,
         _ apply: @escaping @Sendable (any CloseAPI, String, JSONValue) async throws -> JSONValue
     ) -> CloseTool {
         let schemas: [String: JSONValue] = [
             "emails": Schema.emails, "phones": Schema.phones, "urls": Schema.urls, "value": Schema.integer("The value in cents.", minimum: 0, maximum: 1_000_000_000_000),
             "confidence": Schema.integer("0 to 100.", minimum: 0, maximum: 100), "is_complete": Schema.boolean("Completed."), "pinned": Schema.boolean("Pinned."),
         ]
-        let properties = [("id", Schema.id)] + fields.map { ($0, schemas[$0] ?? Schema.string("The new \($0.replacingOccurrences(of: "_", with: " ")).")) }
+        let properties = [("id", Schema.id)] + fields.map { field -> (String, JSONValue) in
+            if clearable.contains(field), field == "value" {
+                return (field, ["description": "The value in cents, or 'clear' to remove it.", "anyOf": [["type": "integer", "minimum": 0, "maximum": .int(1_000_000_000_000)], ["type": "string", "enum": ["clear"]]]])
+            }
+            let schema = schemas[field] ?? Schema.string("The new \(field.replacingOccurrences(of: "_", with: " "))" + (clearable.contains(field) ? ", or 'clear' to empty it." : "."))
+            return (field, schema)
+        }
             + (custom ? [("custom_fields", Schema.customFields)] : [])
         return CloseTool(name: name, description: description, access: .destructive, properties: properties, required: ["id"]) { arguments, close in
             let id = try arguments.id()
-            _ = try arguments.int("value", in: 0...1_000_000_000_000)
+            if arguments.members["value"] != .string("clear") { _ = try arguments.int("value", in: 0...1_000_000_000_000) }
             _ = try arguments.int("confidence", in: 0...100)
-            let changes = arguments.passing(fields) + (custom ? try arguments.customFields() : [])
+            let changes = arguments.passing(fields).map { field, value in
+                clearable.contains(field) && value == .string("clear") ? (field, JSONValue.null) : (field, value)
+            } + (custom ? try arguments.customFields() : [])
             guard !changes.isEmpty else { throw ToolError("Give at least one field to change: \(fields.joined(separator: ", ")).") }
             return ToolOutput(summary: "Updated \(id).", data: .object([("object", try await apply(close, id, .object(changes)))]))
         }

@@ -48,32 +48,37 @@ enum CloseToolCatalogue {
             }
             return ToolOutput(summary: "Fetched \(id).", data: .object([("object", data)]))
         },
-        paged("find_opportunities", "Opportunities, filtered by lead, status type (active, won, lost), status or users; newest first.",
+        paged("find_opportunities", "Opportunities, filtered by lead, status type (active, won, lost), status, users or dates, ordered by sort_by (newest first by default).",
               filters: [("lead_id", Schema.string("Only this lead's.")), ("status_type", Schema.string("active, won or lost.")),
                         ("status_ids", Schema.list("Only these statuses.", of: Schema.string("A status id."))),
                         ("user_ids", Schema.list("Only these users'.", of: Schema.string("A user id.")))],
+              ranges: [("close_at", "date_won", "Expected or actual close date."), ("created_at", "date_created", "When created."),
+                       ("updated_at", "date_updated", "When last changed.")],
+              sorts: ["closing_soonest": "date_won", "largest_value": "-value", "largest_confidence": "-confidence"],
               plural: "opportunities", resource: { $0.opportunities }, json: opportunityJSON),
         paged("list_opportunities", "Opportunities, filtered by lead or status type (active, won, lost) (alias of find_opportunities).",
               filters: [("lead_id", Schema.string("Only this lead's.")), ("status_type", Schema.string("active, won or lost."))],
               plural: "opportunities", resource: { $0.opportunities }, json: opportunityJSON),
         paged("list_contacts", "Contacts, optionally of one lead.", filters: [("lead_id", Schema.string("Only this lead's."))],
               plural: "contacts", resource: { $0.contacts }, json: \.jsonValue),
-        paged("find_tasks", "Tasks, filtered by lead, assignee or completion.",
+        paged("find_tasks", "Tasks, filtered by lead, assignee, completion or dates.",
               filters: [("lead_id", Schema.string("Only this lead's.")), ("assigned_to", Schema.string("Only this user's.")),
                         ("is_complete", Schema.boolean("Completed (true) or open (false) only."))],
+              ranges: [("due_date", "date", "When due."), ("created_at", "date_created", "When created."), ("updated_at", "date_updated", "When last changed.")],
               plural: "tasks", resource: { $0.tasks }, json: \.jsonValue),
-        paged("find_notes", "Notes, filtered by lead, contact or user; newest first.",
+        paged("find_notes", "Notes, filtered by lead, contact, user or dates; newest first.",
               filters: [("lead_id", Schema.string("Only this lead's.")), ("contact_id", Schema.string("Only this contact's.")),
                         ("user_id", Schema.string("Only this user's."))],
+              ranges: [("activity_at", "activity_at", "When it happened."), ("date_created", "date_created", "When it was written down.")],
               plural: "notes", resource: { $0.notes }, json: \.jsonValue),
         CloseTool(name: "activity_search", description: "Activities (calls, emails, notes, meetings, SMS, custom activities, …), newest first, by lead, contact, user or type.",
                   access: .read, properties: [
             ("lead_ids", Schema.list("Only these leads'.", of: Schema.string("A lead id."))), ("contact_ids", Schema.list("Only these contacts'.", of: Schema.string("A contact id."))),
             ("user_ids", Schema.list("Only these users'.", of: Schema.string("A user id."))),
             ("activity_types", Schema.list("activity.call, activity.email, activity.note, activity.meeting, activity.sms, activity.custom_activity, …", of: Schema.string("A type."))),
-            ("cursor", Schema.cursor), ("limit", Schema.limit),
+            ("activity_at", Schema.dateRange("When it happened.")), ("cursor", Schema.cursor), ("limit", Schema.limit),
         ], required: []) { arguments, close in
-            var query: [(String, String)] = []
+            var query = try arguments.dateRange("activity_at", column: "activity_at")
             for (argument, parameter) in [("lead_ids", "lead_id__in"), ("contact_ids", "contact_id__in"), ("user_ids", "user_id__in")] {
                 if let ids = try arguments.strings(argument) { query.append((parameter, ids.joined(separator: ","))) }
             }
@@ -143,12 +148,17 @@ enum CloseToolCatalogue {
         }
     }
 
+    /// A list tool: its filters passed as the list's query parameters (`…_ids` lists as `…_id__in`), its
+    /// date ranges as Django-style bounds on their columns, and `sort_by` (when it has sorts) as `_order_by`.
     static func paged<Object: WireDecodable & Sendable>(
-        _ name: String, _ description: String, filters: [(String, JSONValue)], plural: String,
+        _ name: String, _ description: String, filters: [(String, JSONValue)], ranges: [(argument: String, column: String, description: String)] = [],
+        sorts: [String: String] = [:], plural: String,
         resource: @escaping @Sendable (any CloseAPI) -> Resource<Object>, json: @escaping @Sendable (Object) -> JSONValue
     ) -> CloseTool {
-        CloseTool(name: name, description: description, access: .read, properties: filters + [("cursor", Schema.cursor), ("limit", Schema.limit)],
-                  required: []) { arguments, close in
+        var properties = filters + ranges.map { ($0.argument, Schema.dateRange($0.description)) }
+        if !sorts.isEmpty { properties.append(("sort_by", Schema.string("The order: \(sorts.keys.sorted().joined(separator: ", ")).") )) }
+        return CloseTool(name: name, description: description, access: .read, properties: properties + [("cursor", Schema.cursor), ("limit", Schema.limit)],
+                         required: []) { arguments, close in
             var query: [(String, String)] = []
             for (filter, _) in filters {
                 switch arguments.members[filter] {
@@ -161,6 +171,11 @@ enum CloseToolCatalogue {
                     query.append((String(filter.dropLast(4)) + "_id__in", texts.joined(separator: ",")))
                 default: throw ToolError("\"\(filter)\" has the wrong type.")
                 }
+            }
+            for range in ranges { query += try arguments.dateRange(range.argument, column: range.column) }
+            if let sort = try arguments.string("sort_by", maxLength: 40) {
+                guard let order = sorts[sort] else { throw ToolError("\"sort_by\" is one of \(sorts.keys.sorted().joined(separator: ", ")).") }
+                query.append(("_order_by", order))
             }
             return try await page(arguments, plural: plural, query: query, resource: resource(close), json: json)
         }

@@ -53,6 +53,27 @@ struct ToolArguments: Sendable {
         return number
     }
 
+    /// A date range (`{"gte": "2026-01-01", "lt": "2026-02-01"}`, `start`/`end` for `gte`/`lte`) as the
+    /// list's Django-style filters on `column` (`date_won__gte=2026-01-01`); the API judges the dates.
+    func dateRange(_ name: String, column: String) throws -> [(String, String)] {
+        switch members[name] {
+        case nil, .null?: return []
+        case .object(let bounds)?:
+            guard !bounds.isEmpty else { throw ToolError("\"\(name)\" needs at least one of gte, gt, lte, lt (or start, end).") }
+            return try bounds.map { bound, value in
+                let comparison = ["start": "gte", "end": "lte"][bound] ?? bound
+                guard ["gte", "gt", "lte", "lt"].contains(comparison) else {
+                    throw ToolError("\"\(name).\(bound)\" is not a bound: use gte, gt, lte, lt, start or end.")
+                }
+                guard case .string(let date) = value, !date.isEmpty, date.count <= 40 else {
+                    throw ToolError("\"\(name).\(bound)\" must be a date (2026-12-24) or an ISO 8601 date-time.")
+                }
+                return ("\(column)__\(comparison)", date)
+            }
+        default: throw ToolError("\"\(name)\" must be an object such as {\"gte\": \"2026-01-01\", \"lt\": \"2026-02-01\"}.")
+        }
+    }
+
     func bool(_ name: String) throws -> Bool? {
         switch members[name] {
         case nil, .null?: return nil
@@ -95,9 +116,10 @@ struct ToolArguments: Sendable {
         }
     }
 
-    /// The members named, as they were given (for bodies passed on in Close's own shape).
+    /// The named arguments that were given, to pass on as they are; null counts as not given (Close's
+    /// MCP: "only fields that are provided, and not None, are updated").
     func passing(_ names: [String]) -> [(String, JSONValue)] {
-        names.compactMap { name in members[name].map { (name, $0) } }
+        names.compactMap { name in members[name].flatMap { $0 == .null ? nil : (name, $0) } }
     }
 }
 

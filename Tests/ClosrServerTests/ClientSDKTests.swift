@@ -148,4 +148,26 @@ import Testing
             #expect("\(error)".contains("GET http://127.0.0.1:9/api/v1/lead/lead_x/"))
         }
     }
+
+    /// A real server answering 500: GET, PUT and DELETE are sent again with back-off until it answers (or
+    /// the retries run out, with its 500 as the error); a POST, which may have created something, is not.
+    @Test func fiveHundredsAreRetriedForIdempotentRequestsOnly() async throws {
+        var configuration = ClosrClient.Configuration(baseURL: "", apiKey: "closr_x")
+        configuration.retryBackoff = .milliseconds(5)
+        configuration.maxRetries = 2
+
+        let flaky = try await WebhookReceiver.start(failFirst: 2)
+        defer { flaky.stop() }
+        configuration.baseURL = flaky.url + "/"
+        _ = try await ClosrClient(configuration: configuration).send(.GET, "lead/")
+        #expect(flaky.failuresLeft.withLock { $0 } == 0 && flaky.deliveries.count == 1, "two 500s, then the third try answered")
+
+        let down = try await WebhookReceiver.start(failFirst: 10)
+        defer { down.stop() }
+        configuration.baseURL = down.url + "/"
+        await #expect(throws: CloseError.self) { _ = try await ClosrClient(configuration: configuration).send(.DELETE, "lead/lead_x/") }
+        #expect(down.failuresLeft.withLock { $0 } == 7, "one try and two retries, then the 500 is the error")
+        await #expect(throws: CloseError.self) { _ = try await ClosrClient(configuration: configuration).send(.POST, "lead/", body: ["name": "x"]) }
+        #expect(down.failuresLeft.withLock { $0 } == 6, "a POST is sent once")
+    }
 }

@@ -83,4 +83,67 @@ import Testing
             #expect(await Self.call("fetch_lead", ["id": .string(leadID)], readOnlyServer).isError == false)
         }
     }
+
+    /// Close's MCP arguments beyond the API's names: date ranges and sort_by on lists, close_at for an
+    /// opportunity's date_won, 'clear' to empty a field, null as "not given", search_id paging.
+    @Test func closesArgumentsFilterSortAndClear() async throws {
+        let env = try await TestEnvironment.make()
+        try await env.withApp(.live) { app in
+            let server = CloseMCPServer(api: ClosrClient(baseURL: "http://127.0.0.1:\(app.port!)/api/v1/", apiKey: env.secret), access: Set(ToolAccess.allCases))
+            func data(_ name: String, _ arguments: [String: Value]) async -> [String: Value] {
+                let result = await Self.call(name, arguments, server)
+                #expect(result.isError == false, "\(name): \(Self.text(result))")
+                return result.structuredContent?.objectValue ?? [:]
+            }
+            let leadID = try #require(await data("create_lead", ["name": .string("Ranges Co")])["lead"]?.objectValue?["id"]?.stringValue)
+            var ids: [String: String] = [:]
+            for (label, value, confidence, closeAt) in [("small", 1_000, 90, "2030-01-10"), ("big", 900_000, 20, "2030-03-10"), ("mid", 50_000, 50, "2030-02-10")] {
+                let opportunity = await data("create_opportunity", ["lead_id": .string(leadID), "value": .int(value), "confidence": .int(confidence), "close_at": .string(closeAt)])
+                ids[label] = opportunity["opportunity"]?.objectValue?["id"]?.stringValue
+                #expect(opportunity["opportunity"]?.objectValue?["date_won"]?.stringValue == closeAt)
+            }
+            func order(_ arguments: [String: Value]) async -> [String] {
+                await data("find_opportunities", arguments.merging(["lead_id": .string(leadID)]) { first, _ in first })["opportunities"]?.arrayValue?
+                    .compactMap { $0.objectValue?["id"]?.stringValue } ?? []
+            }
+            #expect(await order(["sort_by": "largest_value"]) == [ids["big"], ids["mid"], ids["small"]])
+            #expect(await order(["sort_by": "largest_confidence"]) == [ids["small"], ids["mid"], ids["big"]])
+            #expect(await order(["sort_by": "closing_soonest"]) == [ids["small"], ids["mid"], ids["big"]])
+            #expect(await order(["close_at": .object(["gte": "2030-02-01", "lt": "2030-03-01"])]) == [ids["mid"]])
+            #expect(await order(["close_at": .object(["start": "2030-02-01"]), "sort_by": "closing_soonest"]) == [ids["mid"], ids["big"]])
+            let badBound = await Self.call("find_opportunities", ["close_at": .object(["after": "2030-01-01"])], server)
+            #expect(badBound.isError == true && Self.text(badBound).contains("not a bound"))
+            let badSort = await Self.call("find_opportunities", ["sort_by": "oldest"], server)
+            #expect(badSort.isError == true && Self.text(badSort).contains("largest_value"))
+
+            let cleared = await data("update_opportunity", ["id": .string(ids["mid"]!), "value": "clear", "close_at": "clear", "note": .null, "confidence": .int(60)])
+            let opportunity = cleared["object"]?.objectValue
+            #expect(opportunity?["value"] == .null && opportunity?["date_won"] == .null && opportunity?["confidence"]?.intValue == 60)
+
+            let contactID = try #require(await data("create_contact", ["lead_id": .string(leadID), "name": "Ada"])["contact"]?.objectValue?["id"]?.stringValue)
+            let task = await data("create_task", ["lead_id": .string(leadID), "text": "Call", "due_date": "2031-05-01", "contact_id": .string(contactID), "send_notification": true])
+            let taskID = try #require(task["task"]?.objectValue?["id"]?.stringValue)
+            #expect(await data("find_tasks", ["lead_id": .string(leadID), "due_date": .object(["lte": "2031-05-31"])])["tasks"]?.arrayValue?.count == 1)
+            #expect(await data("find_tasks", ["lead_id": .string(leadID), "due_date": .object(["gt": "2031-05-31"])])["tasks"]?.arrayValue?.count == 0)
+            let undated = await data("update_task", ["id": .string(taskID), "due_date": "clear", "contact_id": "clear"])["object"]?.objectValue
+            #expect(undated?["date"] == .null && undated?["contact_id"] == .null, "\(String(describing: undated))")
+
+            _ = await data("create_note", ["lead_id": .string(leadID), "note": "Old", "activity_at": "2020-01-01T10:00:00+00:00"])
+            _ = await data("create_note", ["lead_id": .string(leadID), "note": "New"])
+            let recent = await data("find_notes", ["lead_id": .string(leadID), "activity_at": .object(["gte": "2025-01-01"])])["notes"]?.arrayValue
+            #expect(recent?.compactMap { $0.objectValue?["note"]?.stringValue } == ["New"])
+            let old = await data("activity_search", ["lead_ids": .array([.string(leadID)]), "activity_at": .object(["lt": "2025-01-01"])])["activities"]?.arrayValue
+            #expect(old?.compactMap { $0.objectValue?["note"]?.stringValue } == ["Old"])
+        }
+    }
+
+    @Test func aSearchIDCarriesItsSearchAndRefusesForgeries() {
+        let search = SavedSearch(tool: .search, query: "name:\"Ünïcødé Co\" + more/words?")
+        let read = SavedSearch(id: search.id)
+        #expect(read?.tool == .search && read?.query == search.query)
+        #expect(search.id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+        for forged in ["share_abc", "srch_", "srch_!!!!", "srch_" + "bm9uZQ", "srch_" + "c2VhcmNo"] {
+            #expect(SavedSearch(id: forged) == nil, "\(forged)")
+        }
+    }
 }
