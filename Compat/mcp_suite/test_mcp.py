@@ -55,8 +55,8 @@ def mcp_url(server, query=""):
 
 def run(server, key, body, transport="stdio", headers=None, query=""):
     """Runs `body(session)` in an MCP session for `key`: with `closr mcp` over stdio, or with the server's
-    `/mcp` over Streamable HTTP (the key as HTTP Basic, as Close's REST clients send it, unless `headers`
-    says otherwise)."""
+    `/mcp` over Streamable HTTP (the key as HTTP Basic, as Close's REST clients send it, with
+    `Close-Scope: mcp.write_destructive`, unless `headers` says otherwise)."""
     async def session_on(read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
@@ -67,7 +67,8 @@ def run(server, key, body, transport="stdio", headers=None, query=""):
             parameters = StdioServerParameters(command=os.environ["CLOSR_BIN"], args=["mcp", "--url", server.base_url, "--api-key", key])
             async with stdio_client(parameters) as (read, write):
                 return await session_on(read, write)
-        sent = headers if headers is not None else {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+        sent = headers if headers is not None else {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode(),
+                                                    "Close-Scope": "mcp.write_destructive"}
         async with create_mcp_http_client(headers=sent) as http:
             async with streamable_http_client(mcp_url(server, query), http_client=http) as (read, write):
                 return await session_on(read, write)
@@ -280,6 +281,10 @@ def test_close_headers_pick_the_scope_and_the_query_string_is_ignored(server):
     safe = names_with("mcp.write_safe")
     assert {"create_lead", "create_note"} <= safe and not {name for name in safe if name.startswith(("update_", "delete_"))}
     assert READ_TOOLS | WRITE_TOOLS <= names_with("mcp.write_destructive")
+    # Without Close-Scope an agent may only read.
+    async def listed(session):
+        return {tool.name for tool in (await session.list_tools()).tools}
+    assert run(server, None, listed, "http", headers={"Close-API-Key": server.api_key}) == read
 
     async def refused_write(session):
         return await session.call_tool("delete_lead", {"id": "lead_x"})
@@ -299,7 +304,7 @@ def test_http_tool_calls_are_the_keys_api_requests(server):
 
     async def create(session):
         return data(await session.call_tool("create_lead", {"name": name}))["lead"]
-    lead = run(server, key, create, "http", headers={"x-api-key": key})
+    lead = run(server, key, create, "http", headers={"x-api-key": key, "Close-Scope": "mcp.write_safe"})
     events = requests.get(server.base_url + "event/", auth=(server.api_key, ""), params={"object_type": "lead", "object_id": lead["id"]}, timeout=30).json()["data"]
     assert [event["api_key_id"] for event in events if event["action"] == "created"] == [key_id]
     keys = requests.get(server.base_url + "api_key/", auth=(server.api_key, ""), timeout=30).json()["data"]

@@ -27,6 +27,8 @@ extension CloseMCPServer {
         let message: JSONValue
         do {
             message = try JSONValue(parsingRequestBody: body)
+        } catch is JSONValue.NULCharacterInString {
+            return Self.rejection(.parseError("Strings in the message must not contain the NUL character (\\u0000)."))
         } catch {
             return Self.rejection(.parseError("The body is not one JSON-RPC message: it is not valid JSON."))
         }
@@ -37,14 +39,19 @@ extension CloseMCPServer {
             return Self.rejection(.invalidRequest("A JSON-RPC message is an object."))
         }
         guard message["jsonrpc"] == .string("2.0") else { return Self.rejection(.invalidRequest("\"jsonrpc\" must be \"2.0\".")) }
-        guard case .string(let method)? = message["method"], let id = message["id"], id != .null else {
-            // A notification (no id) or the client's answer to a request of ours: nothing to answer.
-            return MCPHTTPAnswer(status: 202, body: nil)
-        }
+        let id = message["id"]
         switch id {
-        case .string, .int: break
+        case nil, .string?, .int?: break
         default: return Self.rejection(.invalidRequest("\"id\" must be a string or a whole number."))
         }
+        guard case .string(let method)? = message["method"] else {
+            // The client's answer to a request of ours carries a result or an error: nothing to answer.
+            if message["method"] == nil, message["result"] != nil || message["error"] != nil { return MCPHTTPAnswer(status: 202, body: nil) }
+            let error = MCPError.invalidRequest("\"method\" (a string) is missing.")
+            return id.map { Self.reply(id: $0, error: error) } ?? Self.rejection(error)
+        }
+        // A notification (no id): nothing to answer.
+        guard let id else { return MCPHTTPAnswer(status: 202, body: nil) }
         let params = message["params"]
         do {
             switch method {

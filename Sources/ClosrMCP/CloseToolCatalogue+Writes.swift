@@ -1,6 +1,9 @@
 import ClosrModel
 
 extension CloseToolCatalogue {
+    /// `create_address` calls of this process, one lead's at a time.
+    static let addressWrites = KeyedSerialLock()
+
     // MARK: Creating (mcp.write_safe)
 
     static let writes: [CloseTool] = [
@@ -53,8 +56,11 @@ extension CloseToolCatalogue {
             for name in ["label", "address_1", "city", "state", "zipcode", "country"] { _ = try arguments.requiredString(name, maxLength: 500) }
             guard ["business", "mailing", "other"].contains(try arguments.requiredString("label")) else { throw ToolError("\"label\" is business, mailing or other.") }
             let address = JSONValue.object(arguments.passing(["label", "address_1", "address_2", "city", "state", "zipcode", "country"]))
-            let lead = try await close.leads.get(leadID)
-            let updated = try await close.leads.update(leadID, .object([("addresses", .array(lead.addresses + [address]))]))
+            // Read, append, write back: one lead's at a time, or parallel calls lose addresses.
+            let updated = try await addressWrites.run(leadID) {
+                let lead = try await close.leads.get(leadID)
+                return try await close.leads.update(leadID, .object([("addresses", .array(lead.addresses + [address]))]))
+            }
             return ToolOutput(summary: "Added a \(try arguments.requiredString("label")) address to \(updated.displayName).", data: .object([("lead", updated.jsonValue)]))
         },
         CloseTool(name: "create_task", description: "Create a task on a lead.", access: .writeSafe, properties: [

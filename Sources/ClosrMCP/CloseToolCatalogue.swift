@@ -34,7 +34,7 @@ enum CloseToolCatalogue {
         },
         fetch("fetch_task", "A task.") { try await $0.tasks.get($1).jsonValue },
         fetch("fetch_note", "A note.") { try await $0.notes.get($1).jsonValue },
-        CloseTool(name: "fetch", description: "Any lead, contact, opportunity, task or note (acti_…) by its id.", access: .read,
+        CloseTool(name: "fetch", description: "A lead, contact, opportunity, task or note by its id (an acti_… id is read as a note; find other activities with activity_search).", access: .read,
                   properties: [("id", Schema.id)], required: ["id"]) { arguments, close in
             let id = try arguments.id()
             let data: JSONValue
@@ -43,7 +43,12 @@ enum CloseToolCatalogue {
             case "cont": data = try await close.contacts.get(id).jsonValue
             case "oppo": data = opportunityJSON(try await close.opportunities.get(id))
             case "task": data = try await close.tasks.get(id).jsonValue
-            case "acti": data = try await close.notes.get(id).jsonValue
+            case "acti":
+                do {
+                    data = try await close.notes.get(id).jsonValue
+                } catch let error as CloseError where error.status == 404 {
+                    throw ToolError("No note has the id \"\(id)\": fetch reads notes among activities; find calls, emails, meetings and others with activity_search.")
+                }
             default: throw ToolError("\"\(id)\" is not the id of a lead, contact, opportunity, task or note.")
             }
             return ToolOutput(summary: "Fetched \(id).", data: .object([("object", data)]))
@@ -90,6 +95,7 @@ enum CloseToolCatalogue {
                     return name
                 }.joined(separator: ",")))
             }
+            query.append(("_order_by", "-activity_at"))
             return try await page(arguments, plural: "activities", query: query, resource: close.activities, json: \.jsonValue)
         },
         CloseTool(name: "find_lead_statuses", description: "The organization's lead statuses.", access: .read, properties: [], required: []) { _, close in

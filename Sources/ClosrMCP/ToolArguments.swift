@@ -60,6 +60,7 @@ struct ToolArguments: Sendable {
         case nil, .null?: return []
         case .object(let bounds)?:
             guard !bounds.isEmpty else { throw ToolError("\"\(name)\" needs at least one of gte, gt, lte, lt (or start, end).") }
+            var used: Set<String> = []
             return try bounds.map { bound, value in
                 let comparison = ["start": "gte", "end": "lte"][bound] ?? bound
                 guard ["gte", "gt", "lte", "lt"].contains(comparison) else {
@@ -68,6 +69,8 @@ struct ToolArguments: Sendable {
                 guard case .string(let date) = value, !date.isEmpty, date.count <= 40 else {
                     throw ToolError("\"\(name).\(bound)\" must be a date (2026-12-24) or an ISO 8601 date-time.")
                 }
+                // start is gte and end is lte: giving both spellings of one bound is ambiguous.
+                guard used.insert(comparison).inserted else { throw ToolError("\"\(name)\" gives the \(comparison) bound twice.") }
                 return ("\(column)__\(comparison)", date)
             }
         default: throw ToolError("\"\(name)\" must be an object such as {\"gte\": \"2026-01-01\", \"lt\": \"2026-02-01\"}.")

@@ -170,4 +170,18 @@ import Testing
         await #expect(throws: CloseError.self) { _ = try await ClosrClient(configuration: configuration).send(.POST, "lead/", body: ["name": "x"]) }
         #expect(down.failuresLeft.withLock { $0 } == 6, "a POST is sent once")
     }
+
+    /// `_fields` through the typed page request: each object keeps exactly the members named.
+    @Test func aPageCanBeNarrowedToSomeFields() async throws {
+        let env = try await TestEnvironment.make()
+        try await env.withApp(.live) { app in
+            let close = ClosrClient(baseURL: "http://127.0.0.1:\(app.port!)/api/v1/", apiKey: env.secret)
+            _ = try await close.leads.create(["name": "Narrow Co", "description": "not asked for"])
+            let page = try await close.leads.page(PageRequest(limit: 5, fields: ["id", "display_name"]), query: [("query", "Narrow")])
+            guard case .array(let items)? = page["data"] else { Issue.record("no data: \(page)"); return }
+            #expect(items.count == 1)
+            #expect(items.first?.objectMembers?.map(\.0).sorted() == ["display_name", "id"])
+            #expect(page["total_results"] == .int(1))
+        }
+    }
 }

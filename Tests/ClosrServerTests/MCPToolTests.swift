@@ -119,6 +119,23 @@ import Testing
             let cleared = await data("update_opportunity", ["id": .string(ids["mid"]!), "value": "clear", "close_at": "clear", "note": .null, "confidence": .int(60)])
             let opportunity = cleared["object"]?.objectValue
             #expect(opportunity?["value"] == .null && opportunity?["date_won"] == .null && opportunity?["confidence"]?.intValue == 60)
+            // Empty values sort last, whichever the direction and the database.
+            #expect(await order(["sort_by": "largest_value"]) == [ids["big"], ids["small"], ids["mid"]])
+            #expect(await order(["sort_by": "closing_soonest"]) == [ids["small"], ids["big"], ids["mid"]])
+            let twice = await Self.call("find_opportunities", ["close_at": .object(["start": "2030-01-01", "gte": "2030-02-01"])], server)
+            #expect(twice.isError == true && Self.text(twice).contains("twice"))
+
+            // Parallel create_address calls on one lead keep every address.
+            await withTaskGroup(of: Void.self) { group in
+                for number in 1...6 {
+                    group.addTask {
+                        _ = await Self.call("create_address", ["lead_id": .string(leadID), "label": "business", "address_1": .string("\(number) Main St"),
+                                                               "city": "Tucson", "state": "AZ", "zipcode": "85701", "country": "US"], server)
+                    }
+                }
+            }
+            let addresses = await data("fetch_lead", ["id": .string(leadID)])["object"]?.objectValue?["addresses"]?.arrayValue ?? []
+            #expect(Set(addresses.compactMap { $0.objectValue?["address_1"]?.stringValue }) == Set((1...6).map { "\($0) Main St" }))
 
             let contactID = try #require(await data("create_contact", ["lead_id": .string(leadID), "name": "Ada"])["contact"]?.objectValue?["id"]?.stringValue)
             let task = await data("create_task", ["lead_id": .string(leadID), "text": "Call", "due_date": "2031-05-01", "contact_id": .string(contactID), "send_notification": true])

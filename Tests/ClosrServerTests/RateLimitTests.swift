@@ -51,7 +51,7 @@ import Testing
     @Test func keysAreLimitedSeparately() async throws {
         // An hour's window: a window boundary between the requests (which a slow run once met with a
         // minute's window) would reset the count.
-        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 3600))
+        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 86_400))
         let admin = env.secret
         let member = try await env.member(email: "bob@example.com", role: "user")
         try await env.withApp { client in
@@ -65,7 +65,7 @@ import Testing
     /// Close's per-organization limit is three times the per-key one: four keys of one organization get
     /// three keys' worth, and a request refused by its key's limit does not use the organization's.
     @Test func anOrganizationGetsThreeTimesOneKeysLimit() async throws {
-        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 3600))
+        let env = try await TestEnvironment.make(rateLimit: RateLimitPolicy(limit: 2, windowSeconds: 86_400))
         let admin = env.secret
         var keys: [String] = []
         for index in 1...3 { keys.append(try await env.member(email: "m\(index)@example.com", role: "user").secret) }

@@ -180,6 +180,9 @@ public struct OpportunityService: Sendable {
         "annualized_expected_value", "user_name",
     ]
 
+    /// Orderable columns that may be empty.
+    static let nullableOrderColumns: Set<String> = ["date_won", "value"]
+
     /// What `_order_by` sorts on: a column, or for the derived values the expression that computes them.
     static func orderExpression(_ field: String) -> any SQLExpression {
         let annualized = "(COALESCE(opportunities.value, 0) * CASE opportunities.value_period WHEN 'monthly' THEN 12 ELSE 1 END)"
@@ -226,6 +229,11 @@ public struct OpportunityService: Sendable {
             }
             var select = filtered(db.select(from: .opportunities).column("*"))
             for order in filter.orderBy {
+                if Self.nullableOrderColumns.contains(order.column) {
+                    // Empty values last in either direction and on both databases (SQLite sorts NULL first
+                    // ascending, PostgreSQL first descending): "closing soonest" starts with a date.
+                    select = select.orderBy(SQLBinaryExpression(left: SQLColumn(order.column, table: "opportunities"), op: SQLBinaryOperator.is, right: SQLLiteral.null), SQLDirection.ascending)
+                }
                 select = select.orderBy(Self.orderExpression(order.column), order.descending ? SQLDirection.descending : SQLDirection.ascending)
             }
             if filter.orderBy.isEmpty { select = select.orderBy("date_created", .descending) }

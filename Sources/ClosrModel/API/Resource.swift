@@ -30,8 +30,18 @@ public struct Resource<Object: WireDecodable & Sendable>: Sendable {
 
     /// One page: `_skip`/`_limit` with the list's filters.
     public func page(skip: Int = 0, limit: Int = 100, query: [(String, String)] = []) async throws -> Page<Object> {
-        let body = try await api.send(.GET, path, query: query + [("_skip", String(skip)), ("_limit", String(limit))])
-        return try Page(body)
+        try Page(try await api.send(.GET, path, query: query + PageRequest(skip: skip, limit: limit).queryItems))
+    }
+
+    /// One page of objects narrowed to some members (`_fields`), as JSON: a narrowed object lacks
+    /// members its type needs, so it is not decoded into one.
+    public func page(_ request: PageRequest, query: [(String, String)] = []) async throws -> JSONValue {
+        let body = try await api.send(.GET, path, query: query + request.queryItems)
+        do {
+            return try JSONValue(parsing: body)
+        } catch {
+            throw UnreadableAnswer(type: "page of \(Object.self)", reason: String(describing: error))
+        }
     }
 
     /// Every object of the list, read page by page while `has_more` says there are more.
@@ -60,7 +70,9 @@ public struct Page<Object: WireDecodable & Sendable>: Sendable {
     }
 }
 
-/// Every object of a list, page by page, as an async sequence.
+/// Every object of a list, page by page, as an async sequence. While one page is being read, the next is
+/// already on its way (at most one request ahead), so a reader that decodes or prints as it goes does not
+/// wait for the network between pages.
 public struct Pages<Object: WireDecodable & Sendable>: AsyncSequence, Sendable {
     public typealias Element = Object
     let resource: Resource<Object>
@@ -72,13 +84,19 @@ public struct Pages<Object: WireDecodable & Sendable>: AsyncSequence, Sendable {
         var buffer: [Object] = []
         var skip = 0
         var done = false
+        /// The next page, requested when the one before it arrived; cancelled when the reader stops early
+        /// (drops the iterator) or is cancelled itself.
+        var ahead: PageAhead<Object>?
 
         public mutating func next() async throws -> Object? {
             if buffer.isEmpty, !done {
-                let page = try await pages.resource.page(skip: skip, limit: pages.pageSize, query: pages.query)
+                let request = ahead ?? PageAhead(pages.resource, skip: skip, limit: pages.pageSize, query: pages.query)
+                ahead = nil
+                let page = try await request.value()
                 buffer = page.objects.reversed()
                 skip += page.objects.count
                 done = !page.hasMore || page.objects.isEmpty
+                if !done { ahead = PageAhead(pages.resource, skip: skip, limit: pages.pageSize, query: pages.query) }
             }
             return buffer.popLast()
         }
@@ -94,3 +112,18 @@ public struct Pages<Object: WireDecodable & Sendable>: AsyncSequence, Sendable {
     }
 }
 
+
+/// A page requested ahead of its reading: the request's task, cancelled if nobody reads it.
+final class PageAhead<Object: WireDecodable & Sendable>: Sendable {
+    private let task: Task<Page<Object>, any Error>
+
+    init(_ resource: Resource<Object>, skip: Int, limit: Int, query: [(String, String)]) {
+        task = Task { try await resource.page(skip: skip, limit: limit, query: query) }
+    }
+
+    func value() async throws -> Page<Object> {
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    }
+
+    deinit { task.cancel() }
+}

@@ -1,5 +1,4 @@
 import ClosrModel
-import Foundation
 import Hummingbird
 
 /// `_fields=id,name,contacts`: responses keep exactly those top-level keys of each object
@@ -9,9 +8,7 @@ struct FieldSelection {
     let fields: Set<String>?
 
     init(_ request: Request) {
-        let text = QueryParameters(request)["_fields"] ?? ""
-        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        fields = names.isEmpty ? nil : Set(names)
+        fields = PageRequest.fields(QueryParameters(request)["_fields"]).map(Set.init)
     }
 
     /// `custom` also keeps every flat `custom.<id>` key.

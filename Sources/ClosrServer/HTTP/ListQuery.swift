@@ -1,26 +1,18 @@
 import ClosrModel
 import Hummingbird
 
-/// Close's offset pagination parameters, `_skip` and `_limit` (close-api.md §1.5).
-///
-/// A `_limit` above the resource's maximum is clamped rather than refused: a 400 there stops Airbyte
-/// streams, and clients simply page on while `has_more` is true.
+/// Close's offset pagination on a list: the request's ``PageRequest`` (`_skip`, `_limit`, parsed by the
+/// rules ClosrModel states once for server and client), and the page envelopes written from it.
 struct ListQuery {
     let skip: Int
     let limit: Int
 
-    /// `maxSkip`: how deep a list that is read by offset may be paged (activities, tasks). Past it the
-    /// 400 names the cap in the two forms connectors look for (close-api-more.md §A.5): Airbyte's
-    /// "less than or equal to" and tap-closeio's "max_skip = ".
+    /// `maxSkip`: how deep a list that is read by offset may be paged (activities, tasks).
     init(_ request: Request, defaultLimit: Int = 100, maxLimit: Int = 1000, maxSkip: Int? = nil) throws {
         let query = QueryParameters(request)
-        skip = try Self.integer(query["_skip"], name: "_skip", minimum: 0) ?? 0
-        limit = min(try Self.integer(query["_limit"], name: "_limit", minimum: 1) ?? defaultLimit, maxLimit)
-        if let maxSkip, skip > maxSkip {
-            throw CloseError.badRequest(
-                "_skip must be less than or equal to \(maxSkip) (max_skip = \(maxSkip)); page deeper by narrowing date_created instead"
-            )
-        }
+        let page = try PageRequest(parameter: { query[$0] }, defaultLimit: defaultLimit, maxLimit: maxLimit, maxSkip: maxSkip)
+        skip = page.skip
+        limit = page.limit ?? defaultLimit
     }
 
     /// The deepest `_skip` of lists read by offset without an index to seek on.
@@ -38,14 +30,6 @@ struct ListQuery {
         writer.endArray()
         writer.endObject()
         return writer.bytes
-    }
-
-    private static func integer(_ text: String?, name: String, minimum: Int) throws -> Int? {
-        guard let text, !text.isEmpty else { return nil }
-        guard let value = Int(text), value >= minimum else {
-            throw CloseError.badRequest("\(name) must be a whole number of at least \(minimum)")
-        }
-        return value
     }
 
     /// The page of an already complete, small list (statuses, pipelines, custom fields, users).

@@ -22,6 +22,10 @@ struct MCPController {
         routes.on("mcp", .post) { request, context in
             do {
                 return try await answer(request, context: context)
+            } catch let error as CloseError where error.status == 401 && !Self.presentsKey(request) {
+                return Self.refusal(.unauthorized(
+                    "Unauthorized: send your API key in a Close-API-Key header (with Close-Scope: mcp.read, mcp.write_safe or mcp.write_destructive), or as HTTP Basic, Bearer or x-api-key"
+                ))
             } catch let error as CloseError {
                 return Self.refusal(error)
             } catch is NIOTooManyBytesError {
@@ -30,20 +34,28 @@ struct MCPController {
         }
     }
 
+    static func presentsKey(_ request: Request) -> Bool {
+        request.headers[.authorization] != nil || request.headers[.xAPIKey] != nil || request.headers[.closeAPIKey] != nil
+    }
+
+    /// JSON-RPC error code of a refusal before any method ran (a server-defined code; the HTTP status is in
+    /// `data.status`). Not -32001, which the MCP SDKs use for a request timeout.
+    static let refusalCode = -32004
+
     /// A refusal before any MCP method ran (no key, a revoked one, a bad `Close-Scope`, a body too large)
     /// keeps its HTTP status, and its body is a JSON-RPC error with Close's message: MCP clients show a
     /// JSON-RPC error's message, and only a generic "error response" for any other body.
     static func refusal(_ error: CloseError) -> Response {
         let body: JSONValue = [
             "jsonrpc": "2.0", "id": .null,
-            "error": ["code": -32001, "message": .string(error.message), "data": ["status": .int(error.status)]],
+            "error": ["code": .int(refusalCode), "message": .string(error.message), "data": ["status": .int(error.status)]],
         ]
         return JSONResponse.make(body, status: HTTPResponse.Status(code: error.status))
     }
 
     private func answer(_ request: Request, context: ClosrRequestContext) async throws -> Response {
         let principal = try await APIKeyAuthenticator.principal(for: request, context: context, verifier: verifier, checkingScopes: false)
-        let access = try MCPAccess.tools(keyScopes: principal.scopes, closeScope: request.headers[.closeScope])
+        let access = try MCPAccess.tools(keyScopes: principal.scopes, closeScope: request.headers[values: .closeScope])
         var request = request
         let body = Array(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
         if let contentType = request.headers[.contentType], !JSONRequestBody.isJSON(contentType) {
