@@ -2,7 +2,7 @@ import ClosrModel
 
 extension CloseToolCatalogue {
     /// `create_address` calls of this process, one lead's at a time.
-    static let addressWrites = KeyedSerialLock()
+    static let addressWrites = SerialLanes()
 
     // MARK: Creating (mcp.write_safe)
 
@@ -57,7 +57,7 @@ extension CloseToolCatalogue {
             guard ["business", "mailing", "other"].contains(try arguments.requiredString("label")) else { throw ToolError("\"label\" is business, mailing or other.") }
             let address = JSONValue.object(arguments.passing(["label", "address_1", "address_2", "city", "state", "zipcode", "country"]))
             // Read, append, write back: one lead's at a time, or parallel calls lose addresses.
-            let updated = try await addressWrites.run(leadID) {
+            let updated = try await addressWrites.withLane(leadID) {
                 let lead = try await close.leads.get(leadID)
                 return try await close.leads.update(leadID, .object([("addresses", .array(lead.addresses + [address]))]))
             }

@@ -1,3 +1,4 @@
+import ClosrModel
 import Foundation
 import Logging
 import NIOCore

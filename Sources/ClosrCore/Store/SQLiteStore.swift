@@ -1,3 +1,4 @@
+import ClosrModel
 import Foundation
 import struct GRDB.DatabaseError
 import Logging
