@@ -26,15 +26,19 @@ public struct CoreServices: Sendable {
     public let inbound: InboundIntake
     public let inboundSettings = InboundSettingsService()
     public let pageViews = PageViewService()
+    /// The web console's passwords and sessions.
+    public let passwords: ConsolePasswords
+    public let sessions: ConsoleSessions
 
     /// `searchDeadline`: how long a lead search may run before the request gets a 400 saying so;
     /// `searchDriverCapacity`: how rare a search's rarest word must be to drive it (``LeadService``).
     /// `sealer`: the server's key for secrets it must read back (webhook signing keys); every node of one
     /// database needs the same. `webhookAddresses`: whether webhooks may go to private addresses.
+    /// `passwordCost`: bcrypt's cost for console passwords (tests use a low one).
     public init(
         store: any Store, searchDeadline: Duration = LeadService.defaultSearchDeadline,
         searchDriverCapacity: Int = LeadSearchDriver.defaultCapacity, sealer: SecretSealer = .ephemeral(),
-        webhookAddresses: WebhookAddressPolicy = WebhookAddressPolicy(allowPrivate: false)
+        webhookAddresses: WebhookAddressPolicy = WebhookAddressPolicy(allowPrivate: false), passwordCost: UInt8 = 12
     ) {
         self.webhooks = WebhookService(sealer: sealer, addresses: webhookAddresses)
         self.outbox = WebhookOutbox(store: store, sealer: sealer)
@@ -48,5 +52,7 @@ public struct CoreServices: Sendable {
         self.organizations = OrganizationService(store: store, caches: caches)
         self.events = EventLog()
         self.statuses = StatusService()
+        self.passwords = ConsolePasswords(store: store, cost: passwordCost)
+        self.sessions = ConsoleSessions(store: store, caches: caches)
     }
 }

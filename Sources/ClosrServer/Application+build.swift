@@ -19,6 +19,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     InboundController(services: services, rateLimit: config.inboundRateLimit).addRoutes(to: open)
     let apiRoutes = APIResponderReference()
     MCPController(verifier: services.verifier, routes: apiRoutes, maxBodyBytes: config.maxBodyBytes).addRoutes(to: open)
+    ConsoleController(services: services, routes: apiRoutes, trustedProxies: config.trustedProxies).addRoutes(to: open)
     open.finish()
 
     let authenticated = router.group("api/v1").add(middleware: APIKeyAuthenticator(verifier: services.verifier))

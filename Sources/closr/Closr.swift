@@ -10,7 +10,7 @@ struct Closr: AsyncParsableCommand {
         commandName: "closr",
         abstract: "A self-hosted CRM server whose REST API is wire-compatible with Close API v1.",
         version: ClosrVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, InboundCommand.self, LeadCommand.self, ContactCommand.self, OpportunityCommand.self, MCPCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, UsersCommand.self, InboundCommand.self, LeadCommand.self, ContactCommand.self, OpportunityCommand.self, MCPCommand.self]
     )
 }
 

@@ -95,8 +95,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let created {
             // The only time this secret is ever shown: stdout, so it can be captured; guidance on stderr.
             CLILogging.note("First start: created organization '\(orgName ?? Self.defaultOrgName)' with admin \(adminEmail ?? Self.defaultAdminEmail).")
-            CLILogging.note("Save this API key now; it will not be shown again.")
+            CLILogging.note("Save this API key and the admin's console password now; neither will be shown again.")
             CLIOutput.line("API key: \(created.secret)")
+            let password = ConsolePasswords.generate()
+            try await CommandFailure.reported { try await ConsolePasswords(store: store).set(userID: created.key.userID, password: password) }
+            CLIOutput.line("Password: \(password)")
+            CLILogging.note("Sign in to the console at http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/ as \(adminEmail ?? Self.defaultAdminEmail); change the password with `closr users set-password EMAIL`.")
         } else if orgName != nil || adminEmail != nil {
             CLILogging.note(
                 "closr: --org-name and --admin-email only apply to a new database; this one already has an organization, so they were ignored."

@@ -43,7 +43,7 @@ public final class APIKeyVerifier: Sendable {
             throw CloseError.unauthorized("API key expired")
         }
         lastUsed.record(
-            digest, keyID: entry.principal.apiKeyID, organizationID: entry.principal.organizationID,
+            digest, keyID: entry.principal.apiKeyID ?? "", organizationID: entry.principal.organizationID,
             at: now, ip: ip, userAgent: userAgent
         )
         return entry.principal.forRequest(versions: versions)

@@ -1,11 +1,12 @@
 import ClosrModel
 
-/// Who is making a request, once their API key has been verified: a user acting in one organization,
-/// narrowed by the key's scopes. Controllers reach data only through ``scope``.
+/// Who is making a request, once their API key (or console session) has been verified: a user acting in
+/// one organization, narrowed by the key's scopes. Controllers reach data only through ``scope``.
 public struct Principal: Sendable {
     public let userID: String
     public let organizationID: String
-    public let apiKeyID: String
+    /// The key the request presented; nil for a person signed in to the console (a session).
+    public let apiKeyID: String?
     public let scopes: Set<APIKeyScope>
     /// The user's role in the organization: `admin` or `user`.
     public let role: String
@@ -14,12 +15,15 @@ public struct Principal: Sendable {
 
     public var isAdmin: Bool { role == "admin" }
 
-    public init(userID: String, organizationID: String, apiKeyID: String, scopes: Set<APIKeyScope>, role: String, store: any Store, caches: CoreCaches? = nil) {
+    /// Whose rate-limit bucket a request fills: its key's, or for a console session its user's.
+    public var rateLimitKey: String { apiKeyID ?? "user:" + userID }
+
+    public init(userID: String, organizationID: String, apiKeyID: String?, scopes: Set<APIKeyScope>, role: String, store: any Store, caches: CoreCaches? = nil) {
         self.init(userID: userID, organizationID: organizationID, apiKeyID: apiKeyID, scopes: scopes, role: role,
                   scope: OrgScope(organizationID: organizationID, store: store, caches: caches))
     }
 
-    private init(userID: String, organizationID: String, apiKeyID: String, scopes: Set<APIKeyScope>, role: String, scope: OrgScope) {
+    private init(userID: String, organizationID: String, apiKeyID: String?, scopes: Set<APIKeyScope>, role: String, scope: OrgScope) {
         self.userID = userID
         self.organizationID = organizationID
         self.apiKeyID = apiKeyID

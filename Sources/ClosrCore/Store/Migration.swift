@@ -21,6 +21,7 @@ enum Migrations {
         Migration(version: 8, name: "lead search index", apply: LeadSearchIndex.create),
         Migration(version: 9, name: "activities, tasks, webhooks and their outbox", apply: TimelineSchema.create),
         Migration(version: 10, name: "inbound settings, contact emails, page views", apply: InboundSchema.create),
+        Migration(version: 11, name: "console passwords and sessions", apply: ConsoleSchema.create),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

@@ -2,8 +2,8 @@ import ClosrModel
 import Hummingbird
 
 /// `GET /healthz`: unauthenticated liveness for load balancers, and the baseline the benchmarks
-/// measure authenticated routes against. `GET /`: what this server is and how to use it, for a person
-/// or a script that opens the base URL (until the web console answers there).
+/// measure authenticated routes against. `GET /`: for a browser the web console, for a script what this
+/// server is and how to use it.
 struct HealthController {
     static let about: JSONValue = .object([
         ("name", .string("Closr")),
@@ -21,6 +21,10 @@ struct HealthController {
 
     func addRoutes(to routes: CloseRoutes) {
         routes.on("healthz", .get) { _, _ in JSONResponse.make(.object([("status", .string("ok"))])) }
-        routes.on("", .get) { _, _ in JSONResponse.make(Self.about) }
+        routes.on("", .get) { request, _ in
+            // A browser opening the address gets the console (the leads, or signing in first); a script, what this server is.
+            if request.headers[.accept]?.contains("text/html") == true { return ConsolePage.redirect("/leads") }
+            return JSONResponse.make(Self.about)
+        }
     }
 }

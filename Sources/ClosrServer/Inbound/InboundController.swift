@@ -93,7 +93,7 @@ struct InboundController {
             gate.open()
         }
         if let limiter {
-            let decision = limiter.admit(key: principal.apiKeyID, organization: principal.organizationID, now: .now())
+            let decision = limiter.admit(key: principal.rateLimitKey, organization: principal.organizationID, now: .now())
             guard decision.allowed else { throw RateLimitMiddleware.refusal(decision) }
         }
         return (principal, configuration)

@@ -1,3 +1,4 @@
+import ClosrCore
 import ClosrModel
 import HTTPTypes
 import Hummingbird
@@ -34,6 +35,21 @@ struct InProcessCloseAPI: CloseAPI {
         self.headers = headers
         var context = context
         context.principal = nil
+        self.context = context
+    }
+
+    /// For a person signed in to the console: the calls act as the session's principal (set on the
+    /// context, which only code in this process can do: a request from outside always starts without
+    /// one), carrying the browser's user agent and forwarded address but not its cookies.
+    init(routes: APIResponderReference, principal: Principal, request: Request, context: ClosrRequestContext) {
+        self.routes = routes
+        var headers = HTTPFields()
+        for name in [HTTPField.Name.userAgent, .xForwardedFor] {
+            for value in request.headers[values: name] { headers.append(HTTPField(name: name, value: value)) }
+        }
+        self.headers = headers
+        var context = context
+        context.principal = principal
         self.context = context
     }
 

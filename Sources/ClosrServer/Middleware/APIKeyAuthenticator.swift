@@ -11,6 +11,12 @@ struct APIKeyAuthenticator: RouterMiddleware {
     let verifier: APIKeyVerifier
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // A principal already on the context was put there in this process (a console page calling the
+        // API for its signed-in user, ``InProcessCloseAPI``): a request from outside starts without one.
+        if let principal = context.principal {
+            if let refusal = ScopePolicy.refusal(scopes: principal.scopes, method: request.method, path: request.uri.path) { throw refusal }
+            return try await next(request, context)
+        }
         var context = context
         context.principal = try await Self.principal(for: request, context: context, verifier: verifier)
         return try await next(request, context)

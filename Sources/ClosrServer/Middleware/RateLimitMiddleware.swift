@@ -12,7 +12,7 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let decision = limiter.admit(key: principal.apiKeyID, organization: principal.organizationID, now: .now())
+        let decision = limiter.admit(key: principal.rateLimitKey, organization: principal.organizationID, now: .now())
         guard decision.allowed else { throw Self.refusal(decision) }
         do {
             var response = try await next(request, context)

@@ -1,0 +1,121 @@
+import ClosrCore
+import ClosrModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension ConsoleController {
+    /// `/api/v1/api_key/`'s answer.
+    private struct KeyList: Decodable {
+        let data: [APIKey]
+    }
+
+    static let scopeChoices: Set<String> = ["full", "read_only", "inbound"]
+
+    // MARK: Settings → Integrations: the API keys card
+
+    /// The card: the COPY NOW panel when a key was just made (`created`: the API's answer, with `key`),
+    /// the generate form with its field error, and the active keys this user may see.
+    func keysPage(_ request: Request, _ context: ClosrRequestContext, _ session: ConsolePage.Session, created: JSONValue? = nil,
+                  error: String? = nil, labelError: String? = nil, labelValue: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
+        let api = api(request, context, session)
+        let keys = try CloseAPIDecoding.decodeAccount(KeyList.self, try await api.send(.GET, "api_key/", query: [("_limit", "100")])).data
+            .filter { $0.status == .active }
+        let me = try await api.me()
+        let people = session.principal.isAdmin ? try await api.users() : []
+        let limit = APIKeyService.maxActiveKeysPerOrganization
+        var values: [String: Any] = [
+            "maxKeys": limit, "activeCount": keys.count, "hasKeys": !keys.isEmpty, "labelValue": labelValue,
+            "limitReached": session.principal.isAdmin && keys.count >= limit, "base": baseURL(request, context),
+            "keys": keys.map { key -> [String: Any] in
+                var row: [String: Any] = [
+                    "id": key.id, "label": key.label, "preview": key.preview, "scopes": key.scopes.map(\.rawValue).joined(separator: ", "),
+                    "created": ConsolePage.shortDate(key.dateCreated), "expires": key.expiresAt.map { ConsolePage.shortDate($0) } ?? "Never",
+                ]
+                if key.userID != me.user.id, let owner = people.first(where: { $0.id == key.userID }) { row["owner"] = owner.email }
+                if let used = key.lastUsed {
+                    row["lastUsed"] = [
+                        "when": ConsolePage.shortDate(used.date),
+                        "detail": "\(ConsolePage.shortDate(used.date)) from \(used.ip ?? "an unknown address") with \(used.userAgent ?? "no user agent")",
+                    ]
+                }
+                return row
+            },
+        ]
+        if let error { values["error"] = error }
+        if let labelError { values["labelError"] = labelError }
+        if let created, case .string(let secret)? = created["key"] {
+            values["created"] = ["secret": secret, "label": created["label"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? ""]
+        }
+        return ConsolePage.page(title: "API keys", template: "keys", values, session: session, email: me.user.email, status: status)
+    }
+
+    /// Generate: the label checked here so its message sits beside the field; the key made by the API
+    /// (its limit, events and scopes), shown once in the answer to this post and never again.
+    func generate(_ request: Request, _ context: ClosrRequestContext, _ session: ConsolePage.Session, _ form: [String: String]) async throws -> Response {
+        let label = (form["label"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let scope = form["scope"] ?? "full"
+        var labelError: String?
+        if label.isEmpty { labelError = "Give the key a label, such as “Website forms” or “Zapier”." }
+        else if label.count > 100 { labelError = "Use at most 100 characters." }
+        else if label.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { labelError = "Use letters, digits, spaces and punctuation only." }
+        if let labelError {
+            return try await keysPage(request, context, session, labelError: labelError, labelValue: String(label.prefix(100)), status: .badRequest)
+        }
+        guard Self.scopeChoices.contains(scope) else {
+            return try await keysPage(request, context, session, error: "Choose full access, read only, or web forms and tracker only.", labelValue: label, status: .badRequest)
+        }
+        do {
+            let body = try await api(request, context, session).send(.POST, "api_key/", body: ["label": .string(label), "scopes": [.string(scope)]])
+            return try await keysPage(request, context, session, created: try JSONValue(parsing: body))
+        } catch let error as CloseError where (400..<500).contains(error.status) {
+            return try await keysPage(request, context, session, error: error.message, labelValue: label, status: .badRequest)
+        }
+    }
+
+    /// This server's address as the browser reached it, for the snippets.
+    func baseURL(_ request: Request, _ context: ClosrRequestContext) -> String {
+        let host = request.head.authority ?? "127.0.0.1"
+        return (isHTTPS(request, context) ? "https://" : "http://") + host
+    }
+
+    // MARK: Leads
+
+    static func leadRow(_ lead: JSONValue) -> [String: Any] {
+        func text(_ name: String) -> String {
+            if case .string(let value)? = lead[name] { return value }
+            return ""
+        }
+        var contacts = 0
+        if case .array(let items)? = lead["contacts"] { contacts = items.count }
+        return ["name": text("display_name"), "status": text("status_label"), "contacts": contacts, "updated": String(text("date_updated").prefix(10))]
+    }
+
+    /// The lead list: the query language in a search box, 50 a page.
+    func leadsPage(_ request: Request, _ context: ClosrRequestContext, _ session: ConsolePage.Session) async throws -> Response {
+        let query = String((request.uri.queryParameters["query"].map(String.init) ?? "").prefix(1000))
+        let skip = max(0, Int(request.uri.queryParameters["skip"].map(String.init) ?? "") ?? 0)
+        let pageSize = 50
+        let api = api(request, context, session)
+        var values: [String: Any] = ["query": query, "leads": [[String: Any]](), "total": 0]
+        do {
+            let page = try await api.leads.page(
+                PageRequest(skip: skip, limit: pageSize, fields: ["id", "display_name", "status_label", "contacts", "date_updated"]),
+                query: query.isEmpty ? [] : [("query", query)]
+            )
+            var leads: [JSONValue] = []
+            if case .array(let items)? = page["data"] { leads = items }
+            values["leads"] = leads.map(Self.leadRow)
+            var total = leads.count
+            if case .int(let count)? = page["total_results"] { total = count }
+            values["total"] = total
+            func link(_ skip: Int) -> String { "/leads?skip=\(skip)" + (query.isEmpty ? "" : "&query=" + CloseAPIDecoding.percentEncoded(query)) }
+            if skip > 0 { values["previous"] = link(max(0, skip - pageSize)) }
+            if page["has_more"] == .bool(true) { values["next"] = link(skip + pageSize) }
+        } catch let error as CloseError where error.status == 400 {
+            values["error"] = error.message
+        }
+        let me = try await api.me()
+        return ConsolePage.page(title: "Leads", template: "leads", values, session: session, email: me.user.email)
+    }
+}
