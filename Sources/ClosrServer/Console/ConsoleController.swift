@@ -28,15 +28,23 @@ struct ConsoleController {
         routes.on("settings/api-keys/:id/revoke", .post) { request, context in
             try await signedInForm(request, context) { session, _ in
                 let id = context.parameters.get("id") ?? ""
-                _ = try await api(request, context, session).send(.DELETE, "api_key/\(CloseAPIDecoding.percentEncoded(id))/")
+                do {
+                    _ = try await api(request, context, session).send(.DELETE, "api_key/\(CloseAPIDecoding.percentEncoded(id))/")
+                } catch let error as CloseError where (400..<500).contains(error.status) {
+                    return try await keysPage(request, context, session, error: error.message, status: HTTPResponse.Status(code: error.status))
+                }
                 return ConsolePage.redirect("/settings/integrations")
             }
         }
         routes.on("settings/api-keys/:id/rotate", .post) { request, context in
             try await signedInForm(request, context) { session, _ in
                 let id = context.parameters.get("id") ?? ""
-                let body = try await api(request, context, session).send(.POST, "api_key/\(CloseAPIDecoding.percentEncoded(id))/rotate/")
-                return try await keysPage(request, context, session, created: try JSONValue(parsing: body))
+                do {
+                    let body = try await api(request, context, session).send(.POST, "api_key/\(CloseAPIDecoding.percentEncoded(id))/rotate/")
+                    return try await keysPage(request, context, session, created: try JSONValue(parsing: body))
+                } catch let error as CloseError where (400..<500).contains(error.status) {
+                    return try await keysPage(request, context, session, error: error.message, status: HTTPResponse.Status(code: error.status))
+                }
             }
         }
         routes.on("leads", .get) { request, context in

@@ -38,7 +38,9 @@ struct TestEnvironment {
         config.inboundRateLimit = inboundRateLimit
         let services = CoreServices(
             store: store, searchDeadline: searchDeadline, searchDriverCapacity: searchDriverCapacity,
-            webhookAddresses: WebhookAddressPolicy(allowPrivate: allowPrivateWebhooks)
+            webhookAddresses: WebhookAddressPolicy(allowPrivate: allowPrivateWebhooks),
+            // bcrypt's lowest cost: console tests sign in many times, and the cost is not what they test.
+            passwordCost: 4
         )
         return TestEnvironment(database: database, services: services, bootstrapKey: created, logs: logs, config: config)
     }

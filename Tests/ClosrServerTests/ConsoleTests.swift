@@ -1,0 +1,187 @@
+import ClosrCore
+import ClosrModel
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import ClosrServer
+
+/// The web console as a browser sees it over HTTP: signing in and out, CSRF on every form, throttled
+/// guessing with one message for every failure, the API keys card (a key shown once, never again),
+/// members limited to their own keys, and markup in names shown as text.
+@Suite struct ConsoleTests {
+    static let password = "correct horse battery"
+
+    /// A browser's cookie jar, enough for these pages.
+    final class Browser: @unchecked Sendable {
+        let app: any TestClientProtocol
+        var cookies: [String: String] = [:]
+        init(_ app: any TestClientProtocol) { self.app = app }
+
+        func request(_ method: HTTPRequest.Method, _ uri: String, form: [(String, String)]? = nil, accept: String? = nil) async throws -> TestResponse {
+            var headers = HTTPFields()
+            if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+            if let accept { headers[.accept] = accept }
+            var body: ByteBuffer?
+            if let form {
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                body = ByteBuffer(string: form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&"))
+            }
+            let response = try await app.execute(uri: uri, method: method, headers: headers, body: body)
+            for value in response.headers[values: .setCookie] {
+                let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2 else { continue }
+                if value.contains("Max-Age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+            }
+            return response
+        }
+
+        static func encode(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
+        }
+
+        /// The CSRF token of the last page's first form.
+        static func csrf(_ page: TestResponse) -> String {
+            let text = page.text
+            guard let range = text.range(of: #"name="_csrf" value=""#) else { return "" }
+            return String(text[range.upperBound...].prefix { $0 != "\"" })
+        }
+
+        func signIn(_ email: String, _ password: String, next: String? = nil) async throws -> TestResponse {
+            let page = try await request(.get, "/login")
+            return try await request(.post, "/login", form: [("_csrf", Self.csrf(page)), ("email", email), ("password", password)] + (next.map { [("next", $0)] } ?? []))
+        }
+    }
+
+    static func withConsole(_ test: @Sendable @escaping (TestEnvironment, Browser) async throws -> Void) async throws {
+        let env = try await TestEnvironment.make()
+        try await env.services.passwords.set(email: "ada@example.com", password: password)
+        try await env.withApp { app in try await test(env, Browser(app)) }
+    }
+
+    @Test func signingInAndOutWithCSRFOnEveryForm() async throws {
+        try await Self.withConsole { env, browser in
+            let root = try await browser.request(.get, "/", accept: "text/html")
+            #expect(root.status == .seeOther && root.headers[.location] == "/leads")
+            let leads = try await browser.request(.get, "/leads")
+            #expect(leads.status == .seeOther && leads.headers[.location] == "/login?next=%2Fleads")
+
+            let login = try await browser.request(.get, "/login")
+            #expect(login.status == .ok && login.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            let forged = try await browser.request(.post, "/login", form: [("email", "ada@example.com"), ("password", Self.password)])
+            #expect(forged.status == .forbidden && browser.cookies["closr_session"] == nil)
+
+            let signedIn = try await browser.signIn("ADA@example.com", Self.password, next: "/settings/integrations")
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/settings/integrations")
+            let cookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("closr_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
+            let keys = try await browser.request(.get, "/settings/integrations")
+            #expect(keys.status == .ok && keys.text.contains("API keys") && keys.headers[.cacheControl] == "no-store")
+
+            // Off-site targets after sign-in are refused.
+            for next in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+                #expect(ConsolePage.safeNext(next) == "/leads", "\(next)")
+            }
+
+            #expect(try await browser.request(.post, "/logout", form: [("_csrf", "wrong")]).status == .forbidden)
+            let token = try #require(browser.cookies["closr_session"])
+            let out = try await browser.request(.post, "/logout", form: [("_csrf", Browser.csrf(keys))])
+            #expect(out.status == .seeOther && out.headers[.location] == "/login")
+            // The old cookie no longer opens anything, on this node or any other.
+            browser.cookies["closr_session"] = token
+            #expect(try await browser.request(.get, "/settings/integrations").status == .seeOther)
+            #expect(try await env.services.sessions.principal(token: token) == nil)
+        }
+    }
+
+    @Test func wrongPasswordsGetOneMessageAndAreThrottled() async throws {
+        try await Self.withConsole { _, browser in
+            let wrong = try await browser.signIn("ada@example.com", "not the password")
+            let unknown = try await browser.signIn("nobody@example.com", "not the password")
+            for response in [wrong, unknown] {
+                #expect(response.status == .unauthorized && response.text.contains("Wrong email or password."))
+            }
+            #expect(!unknown.text.contains("No user") && !unknown.text.contains("not found"))
+            for _ in 0..<4 { _ = try await browser.signIn("ada@example.com", "still wrong") }
+            // Five failures: now even the right password waits, and an unknown email is treated alike.
+            let throttled = try await browser.signIn("ada@example.com", Self.password)
+            #expect(throttled.status == .tooManyRequests && throttled.text.contains("Too many attempts"))
+            #expect(browser.cookies["closr_session"] == nil)
+            for _ in 0..<4 { _ = try await browser.signIn("nobody@example.com", "x") }
+            #expect(try await browser.signIn("nobody@example.com", "x").status == .tooManyRequests)
+        }
+    }
+
+    @Test func aKeyIsShownOnceThenOnlyItsPreviewAndRevokingStopsIt() async throws {
+        try await Self.withConsole { env, browser in
+            _ = try await browser.signIn("ada@example.com", Self.password)
+            let card = try await browser.request(.get, "/settings/integrations")
+            let made = try await browser.request(.post, "/settings/api-keys", form: [("_csrf", Browser.csrf(card)), ("label", "Zapier"), ("scope", "full")])
+            #expect(made.status == .ok && made.text.contains("COPY NOW"))
+            let shown = made.text.components(separatedBy: #"<code id="new-key">"#).dropFirst().first?.prefix { $0 != "<" }
+            let secret = String(try #require(shown))
+            #expect(secret.hasPrefix("closr_") && secret.count == 49)
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: secret).status == .ok)
+
+            // After Done, no page shows the key again: only its 12-character preview.
+            for page in ["/settings/integrations", "/leads"] {
+                let text = try await browser.request(.get, page).text
+                #expect(!text.contains(secret) && !text.contains(String(secret.dropFirst(12))), "\(page)")
+            }
+            let listed = try await browser.request(.get, "/settings/integrations")
+            #expect(listed.text.contains(String(secret.prefix(12))) && listed.text.contains("Zapier"))
+            let keyID = try #require(listed.text.components(separatedBy: #"data-key-id=""#).dropFirst().compactMap { part -> String? in
+                let id = String(part.prefix { $0 != "\"" })
+                return part.contains("Zapier") ? id : nil
+            }.first)
+
+            #expect(try await browser.request(.post, "/settings/api-keys/\(keyID)/revoke", form: [("_csrf", "stale")]).status == .forbidden)
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: secret).status == .ok, "a forged revoke did nothing")
+            let revoked = try await browser.request(.post, "/settings/api-keys/\(keyID)/revoke", form: [("_csrf", Browser.csrf(listed))])
+            #expect(revoked.status == .seeOther)
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: secret).status == .unauthorized)
+            _ = env
+        }
+    }
+
+    @Test func badLabelsAreRefusedBesideTheFieldAndMarkupIsShownAsText() async throws {
+        try await Self.withConsole { env, browser in
+            _ = try await browser.signIn("ada@example.com", Self.password)
+            let card = try await browser.request(.get, "/settings/integrations")
+            let before = try await env.services.apiKeys.list(in: OrgScope(organizationID: env.organizationID, store: env.store), ownerID: nil, skip: 0, limit: 100).total
+            for (label, message) in [("", "Give the key a label"), ("   ", "Give the key a label"), (String(repeating: "x", count: 101), "at most 100"), ("tab\there", "punctuation only")] {
+                let refused = try await browser.request(.post, "/settings/api-keys", form: [("_csrf", Browser.csrf(card)), ("label", label)])
+                #expect(refused.status == .badRequest && refused.text.contains(message) && refused.text.contains(#"id="label-error""#), "\(label)")
+                #expect(!refused.text.contains("COPY NOW"))
+            }
+            let badScope = try await browser.request(.post, "/settings/api-keys", form: [("_csrf", Browser.csrf(card)), ("label", "x"), ("scope", "root")])
+            #expect(badScope.status == .badRequest)
+            let after = try await env.services.apiKeys.list(in: OrgScope(organizationID: env.organizationID, store: env.store), ownerID: nil, skip: 0, limit: 100).total
+            #expect(after == before, "nothing stored")
+
+            let script = "<script>alert('x')</script>"
+            let made = try await browser.request(.post, "/settings/api-keys", form: [("_csrf", Browser.csrf(card)), ("label", script)])
+            #expect(made.status == .ok && !made.text.contains(script) && made.text.contains("&lt;script&gt;"))
+            _ = try await browser.app.json(.post, "/api/v1/lead/", key: env.secret, #"{"name": "<img src=x onerror=alert(1)>"}"#)
+            let leads = try await browser.request(.get, "/leads")
+            #expect(!leads.text.contains("<img src=x") && leads.text.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        }
+    }
+
+    @Test func aMemberSeesAndRevokesOnlyTheirOwnKeys() async throws {
+        try await Self.withConsole { env, browser in
+            let member = try await env.member(email: "bob@example.com", role: "user")
+            try await env.services.passwords.set(email: "bob@example.com", password: Self.password)
+            _ = try await browser.signIn("bob@example.com", Self.password)
+            let card = try await browser.request(.get, "/settings/integrations")
+            #expect(card.status == .ok && card.text.contains("user key") && !card.text.contains("bootstrap"))
+            let adminKeyID = env.bootstrapKey.key.id
+            let refused = try await browser.request(.post, "/settings/api-keys/\(adminKeyID)/revoke", form: [("_csrf", Browser.csrf(card))])
+            #expect(refused.status == .notFound)
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: env.secret).status == .ok)
+            _ = member
+        }
+    }
+}
