@@ -40,6 +40,10 @@ class ClosrServer:
         )
         self.base_url = f"http://127.0.0.1:{self.port}/api/v1/"
         self.api_key = self._wait_for_key()
+        self.stdout.seek(0)
+        # The admin's console password, printed once on first start beside the key.
+        password = re.search(r"^Password: (\S+)$", self.stdout.read(), re.MULTILINE)
+        self.password = password.group(1) if password else None
 
     def _wait_for_key(self):
         deadline = time.time() + 60

@@ -18,7 +18,7 @@ enum ConsoleAssets {
     input[type=text], input[type=email], input[type=password], input[type=search], textarea, select { width: 100%; max-width: 28rem; padding: .5rem .6rem; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
     button, .button { display: inline-block; padding: .5rem .9rem; border: 1px solid var(--accent); border-radius: 6px; background: var(--accent); color: #fff; font: inherit; cursor: pointer; text-decoration: none; }
     button.secondary, .button.secondary { background: #fff; color: var(--accent); }
-    button.icon { background: #fff; border-color: var(--line); color: var(--bad); padding: .3rem .55rem; }
+    button.icon { background: #fff; border-color: var(--line); color: var(--bad); padding: .35rem .5rem; line-height: 0; }
     button:disabled { opacity: .5; cursor: not-allowed; }
     :focus-visible { outline: 3px solid #8fb0ff; outline-offset: 2px; }
     .error { color: var(--bad); font-weight: 600; } .field-error { color: var(--bad); margin: .25rem 0; }
@@ -26,7 +26,7 @@ enum ConsoleAssets {
     .copy-now { background: var(--ok-bg); border: 2px solid var(--ok); border-radius: 8px; padding: 1rem; margin: 1rem 0; }
     .copy-now strong.badge { color: var(--ok); letter-spacing: .06em; }
     .copy-now code { display: block; word-break: break-all; background: #fff; border: 1px solid var(--line); padding: .6rem; border-radius: 6px; margin: .5rem 0; font-size: .95rem; }
-    table { width: 100%; border-collapse: collapse; } th, td { text-align: left; padding: .5rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+    table { width: 100%; border-collapse: collapse; margin-top: 1rem; } th, td { text-align: left; padding: .5rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     .inline { display: inline; } .row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
     pre.snippet { background: var(--bg); border: 1px solid var(--line); padding: .6rem; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }

@@ -104,7 +104,7 @@ enum ConsoleTemplates {
           <td data-label="Expires">{{expires}}</td>
           <td data-label="Actions">
             <form method="post" action="/settings/api-keys/{{id}}/rotate" class="inline" data-confirm="Rotate “{{label}}”? You get a new key now; the old one keeps working for 24 hours."><input type="hidden" name="_csrf" value="{{csrf}}"><button class="secondary" type="submit" aria-label="Rotate {{label}}">Rotate</button></form>
-            <form method="post" action="/settings/api-keys/{{id}}/revoke" class="inline revoke" data-confirm="Revoke “{{label}}”? Programs using it stop working at once."><input type="hidden" name="_csrf" value="{{csrf}}"><button class="icon" type="submit" aria-label="Revoke {{label}}" title="Revoke">🗑</button></form>
+            <form method="post" action="/settings/api-keys/{{id}}/revoke" class="inline revoke" data-confirm="Revoke “{{label}}”? Programs using it stop working at once."><input type="hidden" name="_csrf" value="{{csrf}}"><button class="icon" type="submit" aria-label="Revoke {{label}}" title="Revoke"><svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6M10 11v6M14 11v6"/></svg></button></form>
           </td>
         </tr>
         {{/keys}}
