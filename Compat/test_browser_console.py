@@ -74,11 +74,52 @@ def test_sign_in_generate_copy_use_revoke(driver, console_server):
         wait_for("the key gone from the list", lambda: label not in driver.page_source)
         assert requests.get(me, auth=(key, ""), timeout=30).status_code == 401
 
-        requests.post(f"{root}/api/v1/lead/", auth=(server.api_key, ""), json={"name": "Console Co"}, timeout=30)
+
+
+def test_create_a_lead_with_a_note_in_the_ui_and_find_it_through_the_api(driver, console_server):
+    server = console_server
+    root = f"http://127.0.0.1:{server.port}"
+    name = f"Console Co {uuid.uuid4().hex[:6]}"
+    note = f"Met at the trade fair ({uuid.uuid4().hex[:6]}); wants a demo."
+    with artifacts_on_failure(driver, server, "console-lead"):
+        driver.get(root + "/login")
+        driver.find_element(By.ID, "email").send_keys("admin@example.com")
+        driver.find_element(By.ID, "password").send_keys(server.password, Keys.ENTER)
+        wait_for("the leads page", lambda: driver.current_url.endswith("/leads"))
+        driver.find_element(By.ID, "new-lead").click()
+        driver.find_element(By.ID, "lead-name-input").send_keys(name)
+        driver.find_element(By.ID, "lead-url").send_keys("https://console.example")
+        driver.find_element(By.ID, "contact-name").send_keys("Grace Hopper")
+        driver.find_element(By.ID, "contact-email").send_keys("grace@console.example")
+        driver.find_element(By.ID, "save-lead").click()
+        wait_for("the lead page", lambda: "/lead/lead_" in driver.current_url)
+        assert driver.find_element(By.ID, "lead-name").text == name
+        driver.find_element(By.ID, "note").send_keys(note)
+        driver.find_element(By.ID, "add-note").click()
+        wait_for("the note in the timeline", lambda: note in driver.page_source)
+        driver.find_element(By.ID, "task-text").send_keys("Send the demo link")
+        driver.find_element(By.ID, "add-task").click()
+        wait_for("the task", lambda: "Send the demo link" in driver.page_source)
+        driver.find_element(By.ID, "opportunity-value").send_keys("1200.50")
+        driver.find_element(By.ID, "add-opportunity").click()
+        wait_for("the opportunity", lambda: "1,200.50" in driver.page_source or "1200.50" in driver.page_source)
+
+        lead_id = driver.current_url.rstrip("/").rsplit("/", 1)[-1]
+        admin = (server.api_key, "")
+        lead = requests.get(f"{root}/api/v1/lead/{lead_id}/", auth=admin, timeout=30).json()
+        assert lead["name"] == name and lead["contacts"][0]["emails"][0]["email"] == "grace@console.example"
+        assert lead["html_url"].endswith(f"/lead/{lead_id}/")
+        assert [o["value"] for o in lead["opportunities"]] == [120050]
+        notes = requests.get(f"{root}/api/v1/activity/note/", auth=admin, params={"lead_id": lead_id}, timeout=30).json()["data"]
+        assert [n["note"] for n in notes] == [note]
+        found = requests.get(f"{root}/api/v1/lead/", auth=admin, params={"query": f'name:"{name}"'}, timeout=30).json()["data"]
+        assert [l["id"] for l in found] == [lead_id]
+        screenshot(driver, "lead-page", 1280)
+        screenshot(driver, "lead-page", 390)
+        driver.set_window_size(1280, 900)
         driver.get(root + "/leads")
-        assert "Console Co" in driver.page_source
+        assert name in driver.page_source
         screenshot(driver, "leads", 1280)
-        screenshot(driver, "leads", 390)
 
 
 def _alert(driver):

@@ -88,7 +88,7 @@ extension ConsoleController {
         }
         var contacts = 0
         if case .array(let items)? = lead["contacts"] { contacts = items.count }
-        return ["name": text("display_name"), "status": text("status_label"), "contacts": contacts, "updated": String(text("date_updated").prefix(10))]
+        return ["id": text("id"), "name": text("display_name"), "status": text("status_label"), "contacts": contacts, "updated": String(text("date_updated").prefix(10))]
     }
 
     /// The lead list: the query language in a search box, 50 a page.

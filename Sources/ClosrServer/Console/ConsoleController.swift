@@ -50,6 +50,7 @@ struct ConsoleController {
         routes.on("leads", .get) { request, context in
             try await signedIn(request, context) { session in try await leadsPage(request, context, session) }
         }
+        addLeadRoutes(to: routes)
         routes.on("console/console.css", .get) { _, _ in ConsoleAssets.response(ConsoleAssets.css, contentType: "text/css; charset=utf-8") }
         routes.on("console/console.js", .get) { _, _ in ConsoleAssets.response(ConsoleAssets.script, contentType: "text/javascript; charset=utf-8") }
     }

@@ -5,7 +5,7 @@ import Mustache
 enum ConsoleTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("login", login), ("keys", keys), ("leads", leads)] {
+        for (name, text) in [("layout", layout), ("login", login), ("keys", keys), ("leads", leads), ("lead", lead), ("leadForm", leadForm)] {
             // The templates are constants of this file: a parse error is a programming error.
             try! library.register(text, named: name)
         }
@@ -127,6 +127,7 @@ enum ConsoleTemplates {
 
     static let leads = """
     <h1>Leads</h1>
+    <p><a class="button" href="/leads/new" id="new-lead">New lead</a></p>
     <section class="card" aria-labelledby="leads-title">
       <h2 id="leads-title" class="visually-hidden">Lead list</h2>
       <form method="get" action="/leads" role="search" class="row">
@@ -138,7 +139,7 @@ enum ConsoleTemplates {
       <table aria-label="Leads">
         <thead><tr><th>Name</th><th>Status</th><th>Contacts</th><th>Updated</th></tr></thead>
         <tbody>
-        {{#leads}}<tr><td>{{name}}</td><td>{{status}}</td><td>{{contacts}}</td><td>{{updated}}</td></tr>{{/leads}}
+        {{#leads}}<tr><td><a href="/lead/{{id}}/">{{name}}</a></td><td>{{status}}</td><td>{{contacts}}</td><td>{{updated}}</td></tr>{{/leads}}
         </tbody>
       </table>
       <p>{{#previous}}<a href="{{previous}}" rel="prev">Previous</a> {{/previous}}{{#next}}<a href="{{next}}" rel="next">Next</a>{{/next}}</p>
