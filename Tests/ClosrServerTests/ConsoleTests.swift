@@ -184,4 +184,50 @@ import Testing
             _ = member
         }
     }
+
+    @Test func leadFormsRefuseBadValuesBesideTheFieldAndStoreNothing() async throws {
+        try await Self.withConsole { env, browser in
+            _ = try await browser.signIn("ada@example.com", Self.password)
+            let form = try await browser.request(.get, "/leads/new")
+            let csrf = Browser.csrf(form)
+            let cases: [([(String, String)], String, String)] = [
+                ([("name", "")], "name-error", "Give the lead a name"),
+                ([("name", String(repeating: "n", count: 501))], "name-error", "at most 500"),
+                ([("name", "Acme"), ("url", "javascript:alert(1)")], "url-error", "http:// or https://"),
+                ([("name", "Acme"), ("url", "ftp://acme.example")], "url-error", "http:// or https://"),
+                ([("name", "Acme"), ("contact_email", "not an email")], "email-error", "such as ada@example.com"),
+                ([("name", "Acme"), ("description", String(repeating: "d", count: 10_001))], "", "Give the lead"),
+            ]
+            for (fields, errorID, message) in cases.dropLast() {
+                let refused = try await browser.request(.post, "/leads/new", form: [("_csrf", csrf)] + fields)
+                #expect(refused.status == .badRequest && refused.text.contains(#"id="\#(errorID)""#) && refused.text.contains(message), "\(fields.map(\.0))")
+            }
+            #expect(try await browser.request(.post, "/leads/new", form: [("name", "No token")]).status == .forbidden)
+            #expect(try await browser.app.json(.get, "/api/v1/lead/", key: env.secret).json["total_results"] as? Int == 0, "nothing stored")
+
+            let made = try await browser.request(.post, "/leads/new", form: [("_csrf", csrf), ("name", "<b>Bold</b> & Co"), ("contact_name", "Ada")])
+            let location = try #require(made.headers[.location])
+            #expect(made.status == .seeOther && location.hasPrefix("/lead/lead_"))
+            let page = try await browser.request(.get, location)
+            #expect(page.text.contains("&lt;b&gt;Bold&lt;/b&gt; &amp; Co") && !page.text.contains("<b>Bold</b>"))
+            let leadCSRF = Browser.csrf(page)
+            let leadID = String(location.dropFirst(6).dropLast())
+            for (path, fields, errorID) in [("notes", [("note", "  ")], "note-error"), ("tasks", [("text", "")], "task-error"),
+                                            ("tasks", [("text", "Call"), ("date", "tomorrow")], "date-error"),
+                                            ("opportunities", [("value", "12.345")], "value-error"), ("opportunities", [("confidence", "101")], "confidence-error")] {
+                let refused = try await browser.request(.post, "/lead/\(leadID)/\(path)", form: [("_csrf", leadCSRF)] + fields)
+                #expect(refused.status == .badRequest && refused.text.contains(#"id="\#(errorID)""#), "\(path) \(fields)")
+            }
+            let lead = try await browser.app.json(.get, "/api/v1/lead/\(leadID)/", key: env.secret).json
+            #expect((lead["opportunities"] as? [Any])?.isEmpty == true && (lead["tasks"] as? [Any])?.isEmpty == true)
+            let notes = try await browser.app.json(.get, "/api/v1/activity/note/?lead_id=\(leadID)", key: env.secret).json["data"] as? [Any]
+            #expect(notes?.isEmpty == true)
+
+            // Another organization's lead is not found.
+            let rival = try await env.otherOrganization()
+            let theirs = try #require(try await browser.app.json(.post, "/api/v1/lead/", key: rival.secret, #"{"name": "Theirs"}"#).json["id"] as? String)
+            #expect(try await browser.request(.get, "/lead/\(theirs)/").status == .notFound)
+            #expect(try await browser.request(.post, "/lead/\(theirs)/notes", form: [("_csrf", leadCSRF), ("note", "x")]).status == .notFound)
+        }
+    }
 }
