@@ -29,6 +29,7 @@ public struct CoreServices: Sendable {
     /// The web console's passwords and sessions.
     public let passwords: ConsolePasswords
     public let sessions: ConsoleSessions
+    public let team: TeamService
 
     /// `searchDeadline`: how long a lead search may run before the request gets a 400 saying so;
     /// `searchDriverCapacity`: how rare a search's rarest word must be to drive it (``LeadService``).
@@ -54,5 +55,6 @@ public struct CoreServices: Sendable {
         self.statuses = StatusService()
         self.passwords = ConsolePasswords(store: store, cost: passwordCost)
         self.sessions = ConsoleSessions(store: store, caches: caches)
+        self.team = TeamService(passwords: passwords)
     }
 }

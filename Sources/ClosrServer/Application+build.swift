@@ -43,6 +43,7 @@ public func buildApplication(_ config: AppConfig, services: CoreServices) -> som
     WebhookController(webhooks: services.webhooks, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     InboundSettingsController(settings: services.inboundSettings, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     PageViewController(pageViews: services.pageViews).addRoutes(to: api)
+    TeamController(team: services.team, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     api.finish()
 
     let responder = router.buildResponder()

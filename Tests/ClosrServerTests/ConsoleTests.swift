@@ -230,4 +230,57 @@ import Testing
             #expect(try await browser.request(.post, "/lead/\(theirs)/notes", form: [("_csrf", leadCSRF), ("note", "x")]).status == .notFound)
         }
     }
+
+    @Test func anInvitedTeammateJoinsThroughTheLinkOnce() async throws {
+        try await Self.withConsole { env, admin in
+            _ = try await admin.signIn("ada@example.com", Self.password)
+            let team = try await admin.request(.get, "/settings/team")
+            let refused = try await admin.request(.post, "/settings/team", form: [("_csrf", Browser.csrf(team)), ("email", "not-an-email"), ("role_id", "user")])
+            #expect(refused.status == .badRequest && refused.text.contains(#"id="email-error""#))
+            let invited = try await admin.request(.post, "/settings/team", form: [("_csrf", Browser.csrf(team)), ("email", "grace@example.com"), ("role_id", "user")])
+            #expect(invited.status == .ok && invited.text.contains("COPY NOW"))
+            let link = try #require(invited.text.components(separatedBy: #"<code id="invite-link">"#).dropFirst().first?.prefix { $0 != "<" })
+            let path = String(link[link.range(of: "/invite/")!.lowerBound...])
+            #expect(!(try await admin.request(.get, "/settings/team")).text.contains(path), "the link is shown once")
+
+            let grace = Browser(admin.app)
+            let page = try await grace.request(.get, path)
+            #expect(page.status == .ok && page.text.contains("grace@example.com") && page.text.contains("Acme Sales"))
+            let short = try await grace.request(.post, path, form: [("_csrf", Browser.csrf(page)), ("first_name", "Grace"), ("password", "short")])
+            #expect(short.status == .badRequest && short.text.contains(#"id="password-error""#))
+            #expect(try await grace.request(.post, path, form: [("first_name", "Grace"), ("password", Self.password)]).status == .forbidden)
+            let joined = try await grace.request(.post, path, form: [("_csrf", Browser.csrf(page)), ("first_name", "Grace"), ("last_name", "Hopper"), ("password", Self.password)])
+            #expect(joined.status == .seeOther && joined.headers[.location] == "/leads" && grace.cookies["closr_session"] != nil)
+            #expect(try await grace.request(.get, "/leads").status == .ok)
+            // Once only.
+            #expect(try await Browser(admin.app).request(.get, path).status == .notFound)
+            let members = try await admin.app.json(.get, "/api/v1/membership/", key: env.secret).json["data"] as? [[String: Any]] ?? []
+            #expect(members.contains { $0["user_email"] as? String == "grace@example.com" && $0["user_full_name"] as? String == "Grace Hopper" && $0["role_id"] as? String == "user" })
+            let roles = try await admin.app.json(.get, "/api/v1/role/", key: env.secret).json["data"] as? [[String: Any]] ?? []
+            #expect(roles.compactMap { $0["id"] as? String } == ["admin", "user"])
+        }
+    }
+
+    @Test func aDeactivatedMembersSessionAndKeysStopAtOnce() async throws {
+        try await Self.withConsole { env, browser in
+            let member = try await env.member(email: "bob@example.com", role: "user")
+            try await env.services.passwords.set(email: "bob@example.com", password: Self.password)
+            _ = try await browser.signIn("bob@example.com", Self.password)
+            #expect(try await browser.request(.get, "/settings/integrations").status == .ok)
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: member.secret).status == .ok)
+            // A member cannot change the team.
+            #expect(try await browser.app.json(.post, "/api/v1/membership/", key: member.secret, #"{"email": "x@example.com", "role_id": "admin"}"#).status == .forbidden)
+
+            let members = try await browser.app.json(.get, "/api/v1/membership/", key: env.secret).json["data"] as? [[String: Any]] ?? []
+            let bob = try #require(members.first { $0["user_email"] as? String == "bob@example.com" }?["id"] as? String)
+            let deactivated = try await browser.app.json(.put, "/api/v1/membership/\(bob)/", key: env.secret, #"{"is_active": false}"#)
+            #expect(deactivated.status == .ok && deactivated.json["is_active"] as? Bool == false)
+            #expect(try await browser.request(.get, "/settings/integrations").status == .seeOther, "the session stopped")
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: member.secret).status == .unauthorized, "the key stopped")
+            #expect(try await browser.signIn("bob@example.com", Self.password).status == .unauthorized)
+            // An admin cannot lock the organization out by deactivating themselves.
+            let adaID = try #require(members.first { $0["user_email"] as? String == "ada@example.com" }?["id"] as? String)
+            #expect(try await browser.app.json(.put, "/api/v1/membership/\(adaID)/", key: env.secret, #"{"is_active": false}"#).status == .badRequest)
+        }
+    }
 }

@@ -25,4 +25,18 @@ enum ConsoleSchema {
             .run()
         try await db.create(index: "console_sessions_user").on("console_sessions").column("user_id").run()
     }
+
+    /// Migration 12: `invitations`, one-time links for a new teammate to choose a password, keyed by the
+    /// SHA-256 of the link's token, valid 7 days, used once.
+    static func createInvitations(_ db: any SQLDatabase) async throws {
+        try await db.create(table: "invitations")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("organization_id", type: .text, .notNull, .references("organizations", "id", onDelete: .cascade))
+            .column("user_id", type: .text, .notNull, .references("users", "id", onDelete: .cascade))
+            .column("created_by", type: .text, .notNull)
+            .column("date_created", type: .bigint, .notNull)
+            .column("expires_at", type: .bigint, .notNull)
+            .column("date_used", type: .bigint)
+            .run()
+    }
 }

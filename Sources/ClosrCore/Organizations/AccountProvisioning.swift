@@ -70,7 +70,7 @@ public struct AccountProvisioning: Sendable {
     }
 
     /// The user with this email, created (named after the email's local part) if there is none.
-    private static func user(in db: any SQLDatabase, email: String, now: Int64) async throws -> String {
+    static func user(in db: any SQLDatabase, email: String, now: Int64) async throws -> String {
         if let existing = try await CrossTenant.userID(email: email, on: db) {
             return existing
         }

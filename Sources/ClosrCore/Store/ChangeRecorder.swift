@@ -37,7 +37,11 @@ struct ChangeRecorder: ForwardingSQLDatabase {
     private static func kinds(table: any SQLExpression, rowsAddedOrRemoved: Bool) -> Set<ChangeKind> {
         switch tableName(table) {
         case "api_keys": return [.keys]
-        case "organizations", "users", "memberships", "statuses", "pipelines", "custom_fields", "inbound_settings": return [.accounts]
+        // A membership's role or deactivation decides what its keys may do: verified keys are cached by `.keys`.
+        case "memberships": return [.accounts, .keys]
+        case "organizations", "users", "statuses", "pipelines", "custom_fields", "inbound_settings": return [.accounts]
+        // Read fresh on every use, never cached.
+        case "user_passwords", "console_sessions", "invitations": return []
         case "leads": return rowsAddedOrRemoved ? [.leadCount] : []
         // No cache holds these: activities, tasks, webhooks and their outbox, and the tracker's rows are
         // read fresh per request.

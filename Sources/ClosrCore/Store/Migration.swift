@@ -22,6 +22,7 @@ enum Migrations {
         Migration(version: 9, name: "activities, tasks, webhooks and their outbox", apply: TimelineSchema.create),
         Migration(version: 10, name: "inbound settings, contact emails, page views", apply: InboundSchema.create),
         Migration(version: 11, name: "console passwords and sessions", apply: ConsoleSchema.create),
+        Migration(version: 12, name: "team invitations", apply: ConsoleSchema.createInvitations),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

@@ -51,6 +51,7 @@ struct ConsoleController {
             try await signedIn(request, context) { session in try await leadsPage(request, context, session) }
         }
         addLeadRoutes(to: routes)
+        addTeamRoutes(to: routes)
         routes.on("console/console.css", .get) { _, _ in ConsoleAssets.response(ConsoleAssets.css, contentType: "text/css; charset=utf-8") }
         routes.on("console/console.js", .get) { _, _ in ConsoleAssets.response(ConsoleAssets.script, contentType: "text/javascript; charset=utf-8") }
     }

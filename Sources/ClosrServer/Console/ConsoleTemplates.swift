@@ -5,7 +5,7 @@ import Mustache
 enum ConsoleTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("login", login), ("keys", keys), ("leads", leads), ("lead", lead), ("leadForm", leadForm)] {
+        for (name, text) in [("layout", layout), ("login", login), ("keys", keys), ("leads", leads), ("lead", lead), ("leadForm", leadForm), ("team", team), ("invite", invite)] {
             // The templates are constants of this file: a parse error is a programming error.
             try! library.register(text, named: name)
         }
@@ -30,7 +30,7 @@ enum ConsoleTemplates {
     {{#signedIn}}
     <header class="top">
       <span class="brand">Closr</span>
-      <nav aria-label="Main"><a href="/leads">Leads</a><a href="/settings/integrations">Settings → Integrations</a></nav>
+      <nav aria-label="Main"><a href="/leads">Leads</a><a href="/settings/integrations">Settings → Integrations</a><a href="/settings/team">Team</a></nav>
       <span class="muted">{{email}}</span>
       <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button class="secondary" type="submit">Sign out</button></form>
     </header>
