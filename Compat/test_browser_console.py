@@ -127,3 +127,33 @@ def _alert(driver):
         return driver.switch_to.alert
     except Exception:
         return None
+
+
+def test_an_invited_teammate_signs_in_through_the_link(driver, console_server):
+    server = console_server
+    root = f"http://127.0.0.1:{server.port}"
+    email = f"grace.{uuid.uuid4().hex[:6]}@example.com"
+    with artifacts_on_failure(driver, server, "console-invite"):
+        driver.get(root + "/login")
+        driver.find_element(By.ID, "email").send_keys("admin@example.com")
+        driver.find_element(By.ID, "password").send_keys(server.password, Keys.ENTER)
+        wait_for("the leads page", lambda: driver.current_url.endswith("/leads"))
+        driver.get(root + "/settings/team")
+        driver.find_element(By.ID, "invite-email").send_keys(email)
+        driver.find_element(By.ID, "invite").click()
+        link = wait_for("the invitation link", lambda: driver.find_elements(By.ID, "invite-link"))[0].text.strip()
+        assert link.startswith(root + "/invite/inv_"), link
+        screenshot(driver, "team", 1280)
+        driver.set_window_size(1280, 900)
+        driver.delete_all_cookies()  # the teammate's own browser
+
+        driver.get(link)
+        driver.find_element(By.ID, "first-name").send_keys("Grace")
+        driver.find_element(By.ID, "last-name").send_keys("Hopper")
+        driver.find_element(By.ID, "new-password").send_keys("a long enough password", Keys.ENTER)
+        wait_for("the leads page as the teammate", lambda: driver.current_url.endswith("/leads"))
+        assert email in driver.page_source
+        members = requests.get(f"{root}/api/v1/membership/", auth=(server.api_key, ""), timeout=30).json()["data"]
+        assert any(m["user_email"] == email and m["user_full_name"] == "Grace Hopper" for m in members)
+        driver.get(link)
+        assert "no longer works" in driver.page_source
