@@ -283,4 +283,33 @@ import Testing
             #expect(try await browser.app.json(.put, "/api/v1/membership/\(adaID)/", key: env.secret, #"{"is_active": false}"#).status == .badRequest)
         }
     }
+
+    @Test func rotatingShowsTheNewKeyOnceAndTheLimitAndEmptyStateAreExplained() async throws {
+        try await Self.withConsole { env, browser in
+            _ = try await browser.signIn("ada@example.com", Self.password)
+            let card = try await browser.request(.get, "/settings/integrations")
+            let bootstrap = env.bootstrapKey.key.id
+            let rotated = try await browser.request(.post, "/settings/api-keys/\(bootstrap)/rotate", form: [("_csrf", Browser.csrf(card))])
+            let secret = String(try #require(rotated.text.components(separatedBy: #"<code id="new-key">"#).dropFirst().first?.prefix { $0 != "<" }))
+            #expect(rotated.status == .ok && rotated.text.contains("COPY NOW") && secret != env.secret)
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: secret).status == .ok)
+            #expect(try await browser.app.json(.get, "/api/v1/me/", key: env.secret).status == .ok, "the old key works through its grace period")
+            #expect(!(try await browser.request(.get, "/settings/integrations")).text.contains(secret))
+
+            for index in 0..<8 { _ = try await browser.app.json(.post, "/api/v1/api_key/", key: secret, #"{"label": "filler \#(index)"}"#) }
+            let full = try await browser.request(.get, "/settings/integrations")
+            #expect(full.text.contains(#"id="key-limit""#) && full.text.contains(#"id="generate" disabled"#), "10 active keys: the limit is explained")
+
+            let member = try await env.member(email: "bob@example.com", role: "user")
+            try await env.services.passwords.set(email: "bob@example.com", password: Self.password)
+            let bob = Browser(browser.app)
+            _ = try await bob.signIn("bob@example.com", Self.password)
+            let bobsCard = try await bob.request(.get, "/settings/integrations")
+            _ = try await bob.request(.post, "/settings/api-keys/\(try #require(bobsCard.text.components(separatedBy: #"data-key-id=""#).dropFirst().first?.prefix { $0 != "\"" }))/revoke",
+                                      form: [("_csrf", Browser.csrf(bobsCard))])
+            let empty = try await bob.request(.get, "/settings/integrations")
+            #expect(empty.text.contains(#"id="keys-empty""#) && empty.text.contains("tracker.js") && empty.text.contains("/mcp"), "the empty state says what keys are for")
+            _ = member
+        }
+    }
 }
