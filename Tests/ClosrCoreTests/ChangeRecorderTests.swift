@@ -17,7 +17,8 @@ import Testing
 
     @Test func everyTenantTableMovesOnlyWhatDependsOnIt() {
         let expected: [TenantTable: Set<ChangeKind>] = [
-            .apiKeys: [.keys], .memberships: [.accounts], .statuses: [.accounts], .pipelines: [.accounts],
+            // A membership decides what its keys may do (deactivation stops them), so it moves the key cache too.
+            .apiKeys: [.keys], .memberships: [.accounts, .keys], .statuses: [.accounts], .pipelines: [.accounts],
             .customFields: [.accounts], .inboundSettings: [.accounts], .leads: [.leadCount],
         ]
         for table in TenantIsolationTests.everyTable {
