@@ -254,6 +254,9 @@ import Testing
             #expect(try await grace.request(.get, "/leads").status == .ok)
             // Once only.
             #expect(try await Browser(admin.app).request(.get, path).status == .notFound)
+            // The token is a secret: never in the logs.
+            let token = String(path.dropFirst("/invite/".count))
+            #expect(!env.logs.all.contains { $0.contains(token) } && env.logs.all.contains { $0.contains("/invite/[token]") })
             let members = try await admin.app.json(.get, "/api/v1/membership/", key: env.secret).json["data"] as? [[String: Any]] ?? []
             #expect(members.contains { $0["user_email"] as? String == "grace@example.com" && $0["user_full_name"] as? String == "Grace Hopper" && $0["role_id"] as? String == "user" })
             let roles = try await admin.app.json(.get, "/api/v1/role/", key: env.secret).json["data"] as? [[String: Any]] ?? []
