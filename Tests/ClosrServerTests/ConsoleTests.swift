@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import SQLKit
 import Testing
 
 @testable import ClosrServer
@@ -313,6 +314,69 @@ import Testing
             let empty = try await bob.request(.get, "/settings/integrations")
             #expect(empty.text.contains(#"id="keys-empty""#) && empty.text.contains("tracker.js") && empty.text.contains("/mcp"), "the empty state says what keys are for")
             _ = member
+        }
+    }
+
+    /// The security review's findings, each held: no link for another organization's member, a burst of
+    /// guesses held to the limit, emails one user whatever their case, one live link per person, a
+    /// deactivated invitee's link dead, an edit of a missing lead a 404.
+    @Test func invitationsAndSignInHoldUnderAbuse() async throws {
+        try await Self.withConsole { env, browser in
+            // Carol is invited to Acme (no password yet); Rival's admin invites her too: no link for Rival.
+            let acme = try await browser.app.json(.post, "/api/v1/membership/", key: env.secret, #"{"email": "carol@example.com", "role_id": "user"}"#).json
+            let acmeLink = try #require(acme["invitation_url"] as? String)
+            let rival = try await env.otherOrganization()
+            let rivals = try await browser.app.json(.post, "/api/v1/membership/", key: rival.secret, #"{"email": "CAROL@example.com", "role_id": "admin"}"#)
+            #expect(rivals.status == .ok && rivals.json["invitation_url"] == nil, "\(rivals.json)")
+            // Case does not make a second Carol.
+            let carols = try await env.store.read { db in
+                try await db.select().column("id").from("users").where(SQLFunction("lower", args: SQLColumn("email")), .equal, SQLBind("carol@example.com")).all()
+            }
+            #expect(carols.count == 1)
+
+            // Inviting again replaces the link; the first no longer works.
+            _ = try await browser.app.json(.put, "/api/v1/membership/\(try #require(acme["id"] as? String))/", key: env.secret, #"{"is_active": false}"#)
+            let again = try await browser.app.json(.post, "/api/v1/membership/", key: env.secret, #"{"email": "carol@example.com", "role_id": "user"}"#).json
+            let secondLink = try #require(again["invitation_url"] as? String)
+            #expect(try await Browser(browser.app).request(.get, acmeLink).status == .notFound)
+            // Accepting signs in to the inviting organization.
+            let carol = Browser(browser.app)
+            let page = try await carol.request(.get, secondLink)
+            #expect(page.text.contains("Acme Sales"))
+            _ = try await carol.request(.post, secondLink, form: [("_csrf", Browser.csrf(page)), ("first_name", "Carol"), ("password", Self.password)])
+            let me = try await carol.request(.get, "/settings/integrations")
+            #expect(me.status == .ok && me.text.contains("carol@example.com"))
+            let carolsToken = try #require(carol.cookies["closr_session"])
+            let session = try #require(try await env.services.sessions.principal(token: carolsToken))
+            #expect(session.organizationID == env.organizationID)
+
+            // A deactivated invitee's link does not work.
+            let dave = try await browser.app.json(.post, "/api/v1/membership/", key: env.secret, #"{"email": "dave@example.com", "role_id": "user"}"#).json
+            _ = try await browser.app.json(.put, "/api/v1/membership/\(try #require(dave["id"] as? String))/", key: env.secret, #"{"is_active": false}"#)
+            let davesBrowser = Browser(browser.app)
+            let davesPage = try await davesBrowser.request(.get, try #require(dave["invitation_url"] as? String))
+            if davesPage.status == .ok {
+                let joined = try await davesBrowser.request(.post, try #require(dave["invitation_url"] as? String),
+                                                           form: [("_csrf", Browser.csrf(davesPage)), ("first_name", "Dave"), ("password", Self.password)])
+                #expect(davesBrowser.cookies["closr_session"] == nil && joined.status != .seeOther)
+            }
+
+            // Ten guesses at once: no more than five are checked.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 { group.addTask { Int(try await Browser(browser.app).signIn("ada@example.com", "wrong guess!").status.code) } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 401 }.count <= 5 && statuses.filter { $0 == 429 }.count >= 5, "\(statuses)")
+
+        }
+    }
+
+    @Test func editingAMissingLeadIsNotFound() async throws {
+        try await Self.withConsole { _, browser in
+            _ = try await browser.signIn("ada@example.com", Self.password)
+            let form = try await browser.request(.get, "/leads/new")
+            #expect(try await browser.request(.post, "/lead/lead_missing000000/edit", form: [("_csrf", Browser.csrf(form)), ("name", "X")]).status == .notFound)
+            #expect(try await browser.request(.get, "/lead/lead_missing000000/edit").status == .notFound)
         }
     }
 }

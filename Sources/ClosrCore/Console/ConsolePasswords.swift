@@ -72,10 +72,7 @@ public struct ConsolePasswords: Sendable {
     }
 
     static func userID(email: String, on db: any SQLDatabase) async throws -> String? {
-        // Emails are compared without case: people type them as they like.
-        try await db.select().column("id").from("users")
-            .where(SQLFunction("lower", args: SQLColumn("email")), .equal, SQLBind(email.lowercased()))
-            .first(decodingColumn: "id", as: String.self)
+        try await CrossTenant.userID(email: email, on: db)
     }
 
     /// A hash to check a password against when there is no user: same cost, so the same time.
@@ -93,8 +90,14 @@ public struct ConsolePasswords: Sendable {
     /// bcrypt takes a quarter of a second of CPU: run it on a dispatch thread, not on a thread the
     /// server's tasks share.
     static func offLoop<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
-        }
+        // At most as many hashes at once as there are cores: a burst of sign-ins waits its turn instead of
+        // taking every core from the API.
+        (try? await hashing.withPermit {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: work()) }
+            }
+        })!
     }
+
+    private static let hashing = AsyncPermits(max(1, ProcessInfo.processInfo.activeProcessorCount))
 }

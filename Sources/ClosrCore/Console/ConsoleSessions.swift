@@ -20,15 +20,17 @@ public struct ConsoleSessions: Sendable {
         self.caches = caches
     }
 
-    /// Starts a session for the user in their oldest active organization; returns the cookie's token, or
-    /// nil when the user has no active membership.
-    public func start(userID: String, ip: String?, userAgent: String?) async throws -> String? {
+    /// Starts a session for the user in `organizationID` (an invitation's), or else their oldest active
+    /// organization; returns the cookie's token, or nil when the user has no active membership there.
+    public func start(userID: String, organizationID wanted: String? = nil, ip: String?, userAgent: String?) async throws -> String? {
         let token = "cs_" + Self.randomToken()
         let now = CloseTimestamp.now().microseconds
         let started = try await store.transaction { db -> Bool in
-            guard let organizationID = try await db.select().column("organization_id").from("memberships")
+            var membership = db.select().column("organization_id").from("memberships")
                 .where("user_id", .equal, userID).where("date_deactivated", .is, SQLLiteral.null)
-                .orderBy("date_created").limit(1).first(decodingColumn: "organization_id", as: String.self) else { return false }
+            if let wanted { membership = membership.where("organization_id", .equal, wanted) }
+            guard let organizationID = try await membership.orderBy("date_created").limit(1)
+                .first(decodingColumn: "organization_id", as: String.self) else { return false }
             try await db.insert(into: "console_sessions")
                 .columns("id", "user_id", "organization_id", "date_created", "expires_at", "ip", "user_agent")
                 .values(SQLBind(Self.digest(token)), SQLBind(userID), SQLBind(organizationID), SQLBind(now), SQLBind(now + Self.lifetime),

@@ -72,7 +72,7 @@ public struct TeamService: Sendable {
         guard errors.isEmpty else { throw CloseError.validation(errors) }
         let now = CloseTimestamp.now().microseconds
         let token = "inv_" + ConsoleSessions.randomToken()
-        let (membershipID, hasPassword) = try await principal.scope.write { db -> (String, Bool) in
+        let (membershipID, invited) = try await principal.scope.write { db -> (String, Bool) in
             let userID = try await AccountProvisioning.user(in: db.sql, email: email, now: now)
             let existing = try await db.select(from: .memberships).columns("id", "date_deactivated").where("user_id", .equal, userID).first()
             let membershipID: String
@@ -91,16 +91,27 @@ public struct TeamService: Sendable {
                 ]).run()
             }
             let hasPassword = try await db.sql.select().column("user_id").from("user_passwords").where("user_id", .equal, userID).first() != nil
-            if !hasPassword {
+            // A user who joined another organization first is that organization's to invite: a link from here
+            // would let this organization's admin choose the password of someone else's member. (The first
+            // organization that added them may send links; the others add them, and they sign in with the
+            // password they choose there.)
+            let joined = try await db.select(from: .memberships).column("date_created").where("id", .equal, membershipID)
+                .first(decodingColumn: "date_created", as: Int64.self) ?? now
+            let elsewhere = try await db.sql.select().column("id").from("memberships").where("user_id", .equal, userID)
+                .where("organization_id", .notEqual, principal.organizationID).where("date_created", .lessThanOrEqual, joined).first() != nil
+            if !hasPassword, !elsewhere {
+                // One live link per person: inviting again replaces the earlier one.
+                try await db.sql.delete(from: "invitations").where("user_id", .equal, userID)
+                    .where("organization_id", .equal, principal.organizationID).where("date_used", .is, SQLLiteral.null).run()
                 try await db.sql.insert(into: "invitations")
                     .columns("id", "organization_id", "user_id", "created_by", "date_created", "expires_at")
                     .values(SQLBind(ConsoleSessions.digest(token)), SQLBind(principal.organizationID), SQLBind(userID), SQLBind(principal.userID),
                             SQLBind(now), SQLBind(now + Self.invitationLifetime))
                     .run()
             }
-            return (membershipID, hasPassword)
+            return (membershipID, !hasPassword && !elsewhere)
         }
-        return (try await member(id: membershipID, in: principal.scope), hasPassword ? nil : token)
+        return (try await member(id: membershipID, in: principal.scope), invited ? token : nil)
     }
 
     /// Who an unused, unexpired invitation is for; nil otherwise.
@@ -120,9 +131,11 @@ public struct TeamService: Sendable {
         }
     }
 
-    /// Accepts an invitation: the user's name and password set, the link used up. Returns the user's id,
-    /// or nil when the link is unknown, used or expired.
-    public func accept(token: String, firstName: String, lastName: String, password: String, store: any Store) async throws -> String? {
+    /// Accepts an invitation: the user's name and password set, the link used up (by one request only:
+    /// the update that marks it used is also the check that it was not). Returns the user and the
+    /// invitation's organization, or nil when the link is unknown, used, expired, or its membership was
+    /// deactivated since.
+    public func accept(token: String, firstName: String, lastName: String, password: String, store: any Store) async throws -> (userID: String, organizationID: String)? {
         var errors: [String: String] = [:]
         if firstName.trimmingCharacters(in: .whitespaces).isEmpty { errors["first_name"] = "Give your first name." }
         if firstName.count > 100 { errors["first_name"] = "Use at most 100 characters." }
@@ -130,19 +143,22 @@ public struct TeamService: Sendable {
         if let problem = ConsolePasswords.problem(with: password) { errors["password"] = problem }
         guard errors.isEmpty else { throw CloseError.validation(errors) }
         let now = CloseTimestamp.now().microseconds
-        let userID = try await store.transaction { db -> String? in
-            guard let userID = try await db.select().column("user_id").from("invitations")
+        let accepted = try await store.transaction { db -> (String, String)? in
+            guard let row = try await db.update("invitations").set("date_used", to: now)
                 .where("id", .equal, ConsoleSessions.digest(token)).where("date_used", .is, SQLLiteral.null).where("expires_at", .greaterThan, now)
-                .first(decodingColumn: "user_id", as: String.self) else { return nil }
-            try await db.update("invitations").set("date_used", to: now).where("id", .equal, ConsoleSessions.digest(token)).run()
+                .returning("user_id", "organization_id").first() else { return nil }
+            let userID = try row.decode(column: "user_id", as: String.self)
+            let organizationID = try row.decode(column: "organization_id", as: String.self)
+            guard try await db.select().column("id").from("memberships").where("user_id", .equal, userID)
+                .where("organization_id", .equal, organizationID).where("date_deactivated", .is, SQLLiteral.null).first() != nil else { return nil }
             try await db.update("users").set("first_name", to: firstName.trimmingCharacters(in: .whitespaces))
                 .set("last_name", to: lastName.trimmingCharacters(in: .whitespaces)).set("date_updated", to: now)
                 .where("id", .equal, userID).run()
-            return userID
+            return (userID, organizationID)
         }
-        guard let userID else { return nil }
+        guard let (userID, organizationID) = accepted else { return nil }
         try await passwords.set(userID: userID, password: password)
-        return userID
+        return (userID, organizationID)
     }
 
     /// Changes a member's role or deactivates them (`is_active: false`) or brings them back (`true`).

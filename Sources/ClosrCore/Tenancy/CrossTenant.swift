@@ -85,9 +85,12 @@ enum CrossTenant {
             .map { (try $0.decode(column: "organization_id", as: String.self), try $0.decode(column: "user_id", as: String.self)) }
     }
 
-    /// The id of the user with this email.
+    /// The id of the user with this email, compared without case (people type addresses as they like),
+    /// the oldest if a database from before this rule holds two that differ only in case.
     static func userID(email: String, on db: any SQLDatabase) async throws -> String? {
-        try await db.select().column("id").from("users").where("email", .equal, email)
+        try await db.select().column("id").from("users")
+            .where(SQLFunction("lower", args: SQLColumn("email")), .equal, SQLBind(email.lowercased()))
+            .orderBy("date_created").orderBy("id").limit(1)
             .first(decodingColumn: "id", as: String.self)
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// The console's stylesheet and script, served from this server (nothing is loaded from another site,
@@ -55,6 +56,7 @@ enum ConsoleAssets {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.cacheControl] = "public, max-age=3600"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -180,6 +180,8 @@ extension ConsoleController {
         do {
             let lead = if let leadID { try await api.leads.update(leadID, .object(body)) } else { try await api.leads.create(.object(body)) }
             return ConsolePage.redirect("/lead/\(CloseAPIDecoding.percentEncoded(lead.id))/")
+        } catch let error as CloseError where error.status == 404 {
+            return Self.notFoundPage(session)
         } catch let error as CloseError where (400..<500).contains(error.status) {
             var fieldErrors: [String: String] = [:]
             for (key, message) in error.fieldErrors {

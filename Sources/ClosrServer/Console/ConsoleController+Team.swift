@@ -110,14 +110,16 @@ extension ConsoleController {
         guard let secret = request.cookies[ConsolePage.loginCookie]?.value, let sent = form["_csrf"],
               ConsolePage.same(sent, ConsoleSessions.csrfToken(for: secret)) else { return ConsolePage.forbiddenForm() }
         let token = context.parameters.get("token") ?? ""
-        let userID: String?
+        let accepted: (userID: String, organizationID: String)?
         do {
-            userID = try await services.team.accept(token: token, firstName: form["first_name"] ?? "", lastName: form["last_name"] ?? "",
+            accepted = try await services.team.accept(token: token, firstName: form["first_name"] ?? "", lastName: form["last_name"] ?? "",
                                                     password: form["password"] ?? "", store: services.store)
         } catch let error as CloseError where error.status == 400 {
             return try await invitationPage(request, context, form: form, errors: error.fieldErrors, status: .badRequest)
         }
-        guard let userID, let session = try await services.sessions.start(userID: userID, ip: context.clientIP, userAgent: request.headers[.userAgent]) else {
+        guard let accepted, let session = try await services.sessions.start(
+            userID: accepted.userID, organizationID: accepted.organizationID, ip: context.clientIP, userAgent: request.headers[.userAgent]
+        ) else {
             return try await invitationPage(request, context)
         }
         var headers = cookie(ConsolePage.sessionCookie, session, maxAge: Int(ConsoleSessions.lifetime / 1_000_000), request, context)

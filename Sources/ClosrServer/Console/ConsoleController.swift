@@ -117,14 +117,13 @@ struct ConsoleController {
               ConsolePage.same(sent, ConsoleSessions.csrfToken(for: secret)) else { return ConsolePage.forbiddenForm() }
         let email = String((form["email"] ?? "").trimmingCharacters(in: .whitespaces).prefix(320))
         let next = form["next"]
-        if let wait = throttle.wait(email: email, ip: context.clientIP) {
+        if let wait = throttle.reserve(email: email, ip: context.clientIP) {
             return try await loginPage(request, context: context, error: "Too many attempts. Try again in \((wait + 59) / 60) minutes.",
                                        email: email, next: next, status: .tooManyRequests)
         }
         guard let userID = try await services.passwords.verify(email: email, password: form["password"] ?? ""),
               let token = try await services.sessions.start(userID: userID, ip: context.clientIP, userAgent: request.headers[.userAgent]) else {
-            throttle.recordFailure(email: email, ip: context.clientIP)
-            // One message whether the email exists or not.
+            // One message whether the email exists or not (the attempt was counted before the check).
             return try await loginPage(request, context: context, error: "Wrong email or password.", email: email, next: next, status: .unauthorized)
         }
         throttle.recordSuccess(email: email)

@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// What every console page shares: the signed-in session read from its cookie, CSRF checks, the page
 /// response with its security headers, and form bodies.
@@ -67,7 +68,12 @@ struct ConsolePage {
     /// fields is a 400 from the parser).
     static func form(_ request: Request, maxBytes: Int = 64 * 1024) async throws -> [String: String] {
         var request = request
-        let bytes = Array(try await request.collectBody(upTo: maxBytes).readableBytesView)
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try await request.collectBody(upTo: maxBytes).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw CloseError.payloadTooLarge(limitBytes: maxBytes)
+        }
         let parsed = try InboundFormBody.parse(bytes, contentType: request.headers[.contentType] ?? "application/x-www-form-urlencoded")
         var fields: [String: String] = [:]
         for field in parsed.fields { fields[field.name] = field.value }

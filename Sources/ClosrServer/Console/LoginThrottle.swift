@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Slows password guessing: after `limit` failed sign-ins for one email, or `limit * 4` from one IP, in a
+/// Slows password guessing: after `limit` sign-in attempts for one email, or `limit * 4` from one IP, in a
 /// window, sign-in for it is refused until the window passes — whether or not the email has an account,
-/// so the refusal says nothing about which emails exist. Counts are per node, like rate limits.
+/// so the refusal says nothing about which emails exist. A successful sign-in gives the email's attempts
+/// back. Counts are per node, like rate limits.
 final class LoginThrottle: Sendable {
     let limit: Int
     let window: Duration
@@ -13,26 +14,27 @@ final class LoginThrottle: Sendable {
         self.window = window
     }
 
-    /// Seconds until the email (and IP) may try again; nil when it may now.
-    func wait(email: String, ip: String?, now: ContinuousClock.Instant = .now) -> Int? {
+    /// Takes one attempt for the email and the IP, counted before the password is checked, so a burst of
+    /// parallel attempts is held to the limit too. Returns the seconds to wait when either is used up
+    /// (and takes nothing then); nil when the attempt may go ahead.
+    func reserve(email: String, ip: String?, now: ContinuousClock.Instant = .now) -> Int? {
         failures.withLock { failures in
+            if failures.count > 100_000 {
+                // Bounded memory under a flood: forget what has expired.
+                failures = failures.filter { _, times in times.contains { now - $0 < window } }
+            }
             var longest: Duration?
-            for (key, allowed) in keys(email: email, ip: ip) {
+            let keys = keys(email: email, ip: ip)
+            for (key, allowed) in keys {
                 let recent = (failures[key] ?? []).filter { now - $0 < window }
                 failures[key] = recent.isEmpty ? nil : recent
                 if recent.count >= allowed, let oldest = recent.first {
-                    let wait = window - (now - oldest)
-                    longest = max(longest ?? .zero, wait)
+                    longest = max(longest ?? .zero, window - (now - oldest))
                 }
             }
-            return longest.map { max(1, Int($0.components.seconds) + 1) }
-        }
-    }
-
-    func recordFailure(email: String, ip: String?, now: ContinuousClock.Instant = .now) {
-        failures.withLock { failures in
-            if failures.count > 100_000 { failures.removeAll() }  // bounded memory under a flood
-            for (key, _) in keys(email: email, ip: ip) { failures[key, default: []].append(now) }
+            if let longest { return max(1, Int(longest.components.seconds) + 1) }
+            for (key, _) in keys { failures[key, default: []].append(now) }
+            return nil
         }
     }
 
