@@ -95,20 +95,19 @@ extension ConsoleController {
                 "<section class=\"card\"><h1>This invitation no longer works</h1><p>It was used already, it expired (links work for 7 days), or it was never made. Ask an admin of your team for a new one.</p><p><a href=\"/login\">Sign in</a></p></section>"]),
                 status: .notFound)
         }
-        let secret = request.cookies[ConsolePage.loginCookie]?.value ?? "cl_" + UUID().uuidString + UUID().uuidString
+        let (secret, loginCookie) = loginFormSecret(request, context)
         var values: [String: Any] = [
             "token": token, "email": invitation.email, "organization": invitation.organizationName, "csrf": ConsoleSessions.csrfToken(for: secret),
             "firstName": form["first_name"] ?? "", "lastName": form["last_name"] ?? "",
         ]
         for (field, message) in errors { values[field + "Error"] = message }
         return ConsolePage.page(title: "Join \(invitation.organizationName)", template: "invite", values, session: nil, status: status,
-                                headers: cookie(ConsolePage.loginCookie, secret, maxAge: 3600, request, context))
+                                headers: loginCookie)
     }
 
     func acceptInvitation(_ request: Request, _ context: ClosrRequestContext) async throws -> Response {
         let form = try await ConsolePage.form(request)
-        guard let secret = request.cookies[ConsolePage.loginCookie]?.value, let sent = form["_csrf"],
-              ConsolePage.same(sent, ConsoleSessions.csrfToken(for: secret)) else { return ConsolePage.forbiddenForm() }
+        guard loginFormIsGenuine(request, form) else { return ConsolePage.forbiddenForm() }
         let token = context.parameters.get("token") ?? ""
         let accepted: (userID: String, organizationID: String)?
         do {
@@ -122,8 +121,6 @@ extension ConsoleController {
         ) else {
             return try await invitationPage(request, context)
         }
-        var headers = cookie(ConsolePage.sessionCookie, session, maxAge: Int(ConsoleSessions.lifetime / 1_000_000), request, context)
-        headers.append(contentsOf: cookie(ConsolePage.loginCookie, "", maxAge: 0, request, context))
-        return ConsolePage.redirect("/leads", headers: headers)
+        return signedInRedirect(token: session, to: "/leads", request, context)
     }
 }

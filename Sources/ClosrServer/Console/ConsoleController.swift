@@ -92,6 +92,26 @@ struct ConsoleController {
         return request.headers[.xForwardedProto]?.lowercased() == "https"
     }
 
+    /// The secret of the forms shown before there is a session (sign-in, an invitation): the browser's
+    /// `closr_login` cookie, or a new one, with the cookie to set.
+    func loginFormSecret(_ request: Request, _ context: ClosrRequestContext) -> (secret: String, cookie: HTTPFields) {
+        let secret = request.cookies[ConsolePage.loginCookie]?.value ?? "cl_" + UUID().uuidString + UUID().uuidString
+        return (secret, cookie(ConsolePage.loginCookie, secret, maxAge: 3600, request, context))
+    }
+
+    /// Whether such a form came with its token (double submit: the cookie and the field agree).
+    func loginFormIsGenuine(_ request: Request, _ form: [String: String]) -> Bool {
+        guard let secret = request.cookies[ConsolePage.loginCookie]?.value, let sent = form["_csrf"] else { return false }
+        return ConsolePage.same(sent, ConsoleSessions.csrfToken(for: secret))
+    }
+
+    /// Signed in: the session's cookie set, the sign-in form's cleared, on to `location`.
+    func signedInRedirect(token: String, to location: String, _ request: Request, _ context: ClosrRequestContext) -> Response {
+        var headers = cookie(ConsolePage.sessionCookie, token, maxAge: Int(ConsoleSessions.lifetime / 1_000_000), request, context)
+        headers.append(contentsOf: cookie(ConsolePage.loginCookie, "", maxAge: 0, request, context))
+        return ConsolePage.redirect(location, headers: headers)
+    }
+
     func cookie(_ name: String, _ value: String, maxAge: Int, _ request: Request, _ context: ClosrRequestContext) -> HTTPFields {
         let cookie = Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: isHTTPS(request, context), httpOnly: true, sameSite: .lax)
         return [.setCookie: cookie.description]
@@ -102,19 +122,17 @@ struct ConsoleController {
     func loginPage(_ request: Request, context: ClosrRequestContext, error: String? = nil, email: String = "", next: String? = nil,
                    status: HTTPResponse.Status = .ok) async throws -> Response {
         if error == nil, try await session(request) != nil { return ConsolePage.redirect(ConsolePage.safeNext(request.uri.queryParameters["next"].map(String.init))) }
-        let secret = request.cookies[ConsolePage.loginCookie]?.value ?? "cl_" + UUID().uuidString + UUID().uuidString
+        let (secret, loginCookie) = loginFormSecret(request, context)
         let values: [String: Any] = [
             "csrf": ConsoleSessions.csrfToken(for: secret), "email": email, "error": error as Any,
             "next": ConsolePage.safeNext(next ?? request.uri.queryParameters["next"].map(String.init)),
         ]
-        return ConsolePage.page(title: "Sign in", template: "login", values, session: nil, status: status,
-                                headers: cookie(ConsolePage.loginCookie, secret, maxAge: 3600, request, context))
+        return ConsolePage.page(title: "Sign in", template: "login", values, session: nil, status: status, headers: loginCookie)
     }
 
     func signIn(_ request: Request, context: ClosrRequestContext) async throws -> Response {
         let form = try await ConsolePage.form(request)
-        guard let secret = request.cookies[ConsolePage.loginCookie]?.value, let sent = form["_csrf"],
-              ConsolePage.same(sent, ConsoleSessions.csrfToken(for: secret)) else { return ConsolePage.forbiddenForm() }
+        guard loginFormIsGenuine(request, form) else { return ConsolePage.forbiddenForm() }
         let email = String((form["email"] ?? "").trimmingCharacters(in: .whitespaces).prefix(320))
         let next = form["next"]
         if let wait = throttle.reserve(email: email, ip: context.clientIP) {
@@ -127,9 +145,7 @@ struct ConsoleController {
             return try await loginPage(request, context: context, error: "Wrong email or password.", email: email, next: next, status: .unauthorized)
         }
         throttle.recordSuccess(email: email)
-        var headers = cookie(ConsolePage.sessionCookie, token, maxAge: Int(ConsoleSessions.lifetime / 1_000_000), request, context)
-        headers.append(contentsOf: cookie(ConsolePage.loginCookie, "", maxAge: 0, request, context))
-        return ConsolePage.redirect(ConsolePage.safeNext(next), headers: headers)
+        return signedInRedirect(token: token, to: ConsolePage.safeNext(next), request, context)
     }
 
     func signOut(_ request: Request, context: ClosrRequestContext) async throws -> Response {
