@@ -39,7 +39,7 @@ public struct ConsolePasswords: Sendable {
 
     public func set(userID: String, password: String) async throws {
         if let problem = Self.problem(with: password) { throw CloseError.validation(["password": problem]) }
-        let hash = await Self.offLoop { Bcrypt.hash(password, cost: cost) }
+        let hash = try await Self.offLoop { Bcrypt.hash(password, cost: cost) }
         let now = CloseTimestamp.now().microseconds
         try await store.transaction { db in
             // A new password ends the user's sessions: whoever knew the old one is signed out too.
@@ -59,8 +59,9 @@ public struct ConsolePasswords: Sendable {
                 .first(decodingColumn: "hash", as: String.self) else { return nil }
             return (userID, hash)
         }
-        let hash = found?.1 ?? Self.decoyHash(cost: cost)
-        let matches = await Self.offLoop { Bcrypt.verify(password, hash: hash) }
+        let hash: String
+        if let found { hash = found.1 } else { hash = try await Self.decoyHash(cost: cost) }
+        let matches = try await Self.offLoop { Bcrypt.verify(password, hash: hash) }
         return matches ? found?.0 : nil
     }
 
@@ -75,13 +76,15 @@ public struct ConsolePasswords: Sendable {
         try await CrossTenant.userID(email: email, on: db)
     }
 
-    /// A hash to check a password against when there is no user: same cost, so the same time.
-    private static func decoyHash(cost: UInt8) -> String {
-        decoys.withLock { cache in
+    /// A hash to check a password against when there is no user: same cost, so the same time (made once,
+    /// off the shared threads).
+    private static func decoyHash(cost: UInt8) async throws -> String {
+        if let hash = decoys.withLock({ $0[cost] }) { return hash }
+        let made = try await offLoop { Bcrypt.hash(generate(), cost: cost) }
+        return decoys.withLock { cache in
             if let hash = cache[cost] { return hash }
-            let hash = Bcrypt.hash(generate(), cost: cost)
-            cache[cost] = hash
-            return hash
+            cache[cost] = made
+            return made
         }
     }
 
@@ -89,14 +92,14 @@ public struct ConsolePasswords: Sendable {
 
     /// bcrypt takes a quarter of a second of CPU: run it on a dispatch thread, not on a thread the
     /// server's tasks share.
-    static func offLoop<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    static func offLoop<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         // At most as many hashes at once as there are cores: a burst of sign-ins waits its turn instead of
         // taking every core from the API.
-        (try? await hashing.withPermit {
+        try await hashing.withPermit {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async { continuation.resume(returning: work()) }
             }
-        })!
+        }
     }
 
     private static let hashing = AsyncPermits(max(1, ProcessInfo.processInfo.activeProcessorCount))

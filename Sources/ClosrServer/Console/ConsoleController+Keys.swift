@@ -4,6 +4,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
+/// Settings → Integrations: the API keys card, generating a key (shown once), and the server's address
+/// for the card's snippets and invitation links.
 extension ConsoleController {
     /// `/api/v1/api_key/`'s answer.
     private struct KeyList: Decodable {
@@ -11,8 +13,6 @@ extension ConsoleController {
     }
 
     static let scopeChoices: Set<String> = ["full", "read_only", "inbound"]
-
-    // MARK: Settings → Integrations: the API keys card
 
     /// The card: the COPY NOW panel when a key was just made (`created`: the API's answer, with `key`),
     /// the generate form with its field error, and the active keys this user may see.
@@ -77,45 +77,5 @@ extension ConsoleController {
     func baseURL(_ request: Request, _ context: ClosrRequestContext) -> String {
         let host = request.head.authority ?? "127.0.0.1"
         return (isHTTPS(request, context) ? "https://" : "http://") + host
-    }
-
-    // MARK: Leads
-
-    static func leadRow(_ lead: JSONValue) -> [String: Any] {
-        func text(_ name: String) -> String {
-            if case .string(let value)? = lead[name] { return value }
-            return ""
-        }
-        var contacts = 0
-        if case .array(let items)? = lead["contacts"] { contacts = items.count }
-        return ["id": text("id"), "name": text("display_name"), "status": text("status_label"), "contacts": contacts, "updated": String(text("date_updated").prefix(10))]
-    }
-
-    /// The lead list: the query language in a search box, 50 a page.
-    func leadsPage(_ request: Request, _ context: ClosrRequestContext, _ session: ConsolePage.Session) async throws -> Response {
-        let query = String((request.uri.queryParameters["query"].map(String.init) ?? "").prefix(1000))
-        let skip = max(0, Int(request.uri.queryParameters["skip"].map(String.init) ?? "") ?? 0)
-        let pageSize = 50
-        let api = api(request, context, session)
-        var values: [String: Any] = ["query": query, "leads": [[String: Any]](), "total": 0]
-        do {
-            let page = try await api.leads.page(
-                PageRequest(skip: skip, limit: pageSize, fields: ["id", "display_name", "status_label", "contacts", "date_updated"]),
-                query: query.isEmpty ? [] : [("query", query)]
-            )
-            var leads: [JSONValue] = []
-            if case .array(let items)? = page["data"] { leads = items }
-            values["leads"] = leads.map(Self.leadRow)
-            var total = leads.count
-            if case .int(let count)? = page["total_results"] { total = count }
-            values["total"] = total
-            func link(_ skip: Int) -> String { "/leads?skip=\(skip)" + (query.isEmpty ? "" : "&query=" + CloseAPIDecoding.percentEncoded(query)) }
-            if skip > 0 { values["previous"] = link(max(0, skip - pageSize)) }
-            if page["has_more"] == .bool(true) { values["next"] = link(skip + pageSize) }
-        } catch let error as CloseError where error.status == 400 {
-            values["error"] = error.message
-        }
-        let me = try await api.me()
-        return ConsolePage.page(title: "Leads", template: "leads", values, session: session, email: me.user.email)
     }
 }
