@@ -45,7 +45,11 @@ extension ConsoleController {
         if let error { values["error"] = error }
         if let labelError { values["labelError"] = labelError }
         if let created, case .string(let secret)? = created["key"] {
-            values["created"] = ["secret": secret, "label": created["label"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? ""]
+            let label = created["label"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? ""
+            values["created"] = [
+                "panelID": "copy-now", "codeID": "new-key", "secret": secret, "doneHref": "/settings/integrations", "doneID": "done",
+                "message": "this is the only time “\(label)” is shown in full. Store it somewhere safe: Closr keeps only a hash of it.",
+            ]
         }
         return ConsolePage.page(title: "API keys", template: "keys", values, session: session, email: me.user.email, status: status)
     }

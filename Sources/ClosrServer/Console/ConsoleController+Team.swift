@@ -62,7 +62,12 @@ extension ConsoleController {
                 ]
             },
         ]
-        if let invited { values["invited"] = ["email": invited.email, "link": invited.link] }
+        if let invited {
+            values["invited"] = [
+                "panelID": "invitation", "codeID": "invite-link", "secret": invited.link, "doneHref": "/settings/team", "doneID": "invite-done",
+                "message": "send this link to \(invited.email). It works once, for 7 days, and is not shown again.",
+            ]
+        }
         if let added { values["added"] = added }
         if let error { values["error"] = error }
         if let emailError { values["emailError"] = emailError }

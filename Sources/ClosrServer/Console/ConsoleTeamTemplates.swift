@@ -4,14 +4,7 @@ extension ConsoleTemplates {
     <h1>Settings → Team</h1>
     <section class="card" aria-labelledby="team-title" id="team">
       <h2 id="team-title">Team</h2>
-      {{#invited}}
-      <div class="copy-now" role="status" id="invitation">
-        <p><strong class="badge">COPY NOW</strong> — send this link to {{email}}. It works once, for 7 days, and is not shown again.</p>
-        <code id="invite-link">{{link}}</code>
-        <button type="button" data-copy="invite-link">Copy</button>
-        <a class="button secondary" href="/settings/team" id="invite-done">Done</a>
-      </div>
-      {{/invited}}
+      {{#invited}}{{> copyNow}}{{/invited}}
       {{#added}}<p role="status">{{added}} is a member again and signs in with their password.</p>{{/added}}
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       {{#isAdmin}}

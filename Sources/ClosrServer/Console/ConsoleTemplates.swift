@@ -5,7 +5,7 @@ import Mustache
 enum ConsoleTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("login", login), ("keys", keys), ("leads", leads), ("lead", lead), ("leadForm", leadForm), ("team", team), ("invite", invite)] {
+        for (name, text) in [("layout", layout), ("login", login), ("keys", keys), ("leads", leads), ("lead", lead), ("leadForm", leadForm), ("team", team), ("invite", invite), ("copyNow", copyNow)] {
             // The templates are constants of this file: a parse error is a programming error.
             try! library.register(text, named: name)
         }
@@ -42,6 +42,17 @@ enum ConsoleTemplates {
     </html>
     """
 
+    /// The green panel that shows a secret once (a new key, an invitation link): `panelID`, `message`,
+    /// `codeID`, `secret`, `doneHref`, `doneID`.
+    static let copyNow = """
+    <div class="copy-now" role="status" id="{{panelID}}">
+      <p><strong class="badge">COPY NOW</strong> — {{message}}</p>
+      <code id="{{codeID}}">{{secret}}</code>
+      <button type="button" data-copy="{{codeID}}">Copy</button>
+      <a class="button secondary" href="{{doneHref}}" id="{{doneID}}">Done</a>
+    </div>
+    """
+
     static let login = """
     <section class="card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in to Closr</h1>
@@ -63,14 +74,7 @@ enum ConsoleTemplates {
     <section class="card" aria-labelledby="keys-title" id="api-keys">
       <h2 id="keys-title">API keys</h2>
       <p class="muted">An API key lets a program use this organization's data as you: the web tracker and forms on your site, Zapier and Make, AI agents over MCP, your own scripts. {{activeCount}} of {{maxKeys}} active keys.</p>
-      {{#created}}
-      <div class="copy-now" role="status" id="copy-now">
-        <p><strong class="badge">COPY NOW</strong> — this is the only time “{{label}}” is shown in full. Store it somewhere safe: Closr keeps only a hash of it.</p>
-        <code id="new-key">{{secret}}</code>
-        <button type="button" data-copy="new-key" id="copy-key">Copy</button>
-        <a class="button secondary" href="/settings/integrations" id="done">Done</a>
-      </div>
-      {{/created}}
+      {{#created}}{{> copyNow}}{{/created}}
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       {{#limitReached}}<p class="error" id="key-limit">This organization has {{maxKeys}} active keys, the most it may have. Revoke a key you no longer use to generate another.</p>{{/limitReached}}
       <form method="post" action="/settings/api-keys" class="row" id="generate-form">
