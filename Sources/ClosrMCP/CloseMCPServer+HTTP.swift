@@ -109,6 +109,14 @@ extension CloseMCPServer {
 
     /// A JSON-RPC error without a request id to answer (the message could not be read): HTTP 400.
     private static func rejection(_ error: MCPError) -> MCPHTTPAnswer {
-        MCPHTTPAnswer(status: 400, body: JSONValue.object([("jsonrpc", "2.0"), ("id", .null), ("error", errorObject(error))]).serialized())
+        MCPHTTPAnswer(status: 400, body: errorMessage(code: error.code, message: error.errorDescription ?? "\(error)"))
+    }
+
+    /// A JSON-RPC error message answering no request id: for a message that could not be read, and for
+    /// the HTTP endpoint's refusals before any message is read (with the HTTP status in `data`).
+    public static func errorMessage(code: Int, message: String, data: JSONValue? = nil) -> [UInt8] {
+        var error: [(String, JSONValue)] = [("code", .int(code)), ("message", .string(message))]
+        if let data { error.append(("data", data)) }
+        return JSONValue.object([("jsonrpc", "2.0"), ("id", .null), ("error", .object(error))]).serialized()
     }
 }

@@ -43,9 +43,7 @@ public struct CloseMCPServer: Sendable {
         guard let mine = keys.first(where: { $0["preview"] == .string(preview) }), case .array(let scopes)? = mine["scopes"] else {
             return Set(ToolAccess.allCases)
         }
-        if scopes.contains(.string("full")) { return Set(ToolAccess.allCases) }
-        if scopes.contains(.string("read_only")) { return [.read] }
-        return []
+        return ToolAccess.allowed(byKeyScopes: Set(scopes.compactMap { if case .string(let name) = $0 { return name } else { return nil } }))
     }
 
     var tools: [CloseTool] { CloseToolCatalogue.all.filter { access.contains($0.access) } }

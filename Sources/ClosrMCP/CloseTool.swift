@@ -5,6 +5,14 @@ public enum ToolAccess: String, Sendable, CaseIterable {
     case read = "mcp.read"
     case writeSafe = "mcp.write_safe"
     case destructive = "mcp.write_destructive"
+
+    /// What a Closr key's scopes allow: `full` every tool, `read_only` the read tools, anything else
+    /// (`inbound`) none.
+    public static func allowed(byKeyScopes scopes: Set<String>) -> Set<ToolAccess> {
+        if scopes.contains("full") { return Set(allCases) }
+        if scopes.contains("read_only") { return [.read] }
+        return []
+    }
 }
 
 /// One MCP tool: Close's name and argument names, a JSON Schema, and what it does through the API.

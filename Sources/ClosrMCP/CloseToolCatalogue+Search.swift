@@ -98,7 +98,7 @@ struct SavedSearch {
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
         return .object([
             ("id", .string(lead.id)), ("object_type", "lead"), ("title", .string(lead.displayName)), ("preview", .string(preview)),
-            ("url", .string("/lead/\(lead.id)/")), ("date_updated", .timestamp(lead.dateUpdated)),
+            ("url", .string(Lead.htmlPath(id: lead.id))), ("date_updated", .timestamp(lead.dateUpdated)),
         ])
     }
 }

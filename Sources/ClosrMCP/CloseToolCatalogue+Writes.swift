@@ -32,13 +32,13 @@ extension CloseToolCatalogue {
         },
         CloseTool(name: "create_opportunity", description: "Create an opportunity on a lead; value in cents.", access: .writeSafe, properties: [
             ("lead_id", Schema.string("The lead.")), ("status_id", Schema.string("An opportunity status id (default: the first active one).")),
-            ("value", Schema.integer("The value in cents (1000 = 10.00).", minimum: 0, maximum: 1_000_000_000_000)),
+            ("value", Schema.integer("The value in cents (1000 = 10.00).", minimum: 0, maximum: Opportunity.maxValue)),
             ("value_period", Schema.string("one_time, monthly or annual.")), ("confidence", Schema.integer("0 to 100.", minimum: 0, maximum: 100)),
             ("contact_id", Schema.string("A contact of the lead.")), ("user_id", Schema.string("The owner.")), ("note", Schema.string("A note.")),
             ("close_at", Schema.string("The expected close date (2026-12-24).")), ("custom_fields", Schema.customFields),
         ], required: ["lead_id"]) { arguments, close in
             _ = try arguments.id("lead_id")
-            _ = try arguments.int("value", in: 0...1_000_000_000_000)
+            _ = try arguments.int("value", in: 0...Opportunity.maxValue)
             _ = try arguments.int("confidence", in: 0...100)
             var body = arguments.passing(["lead_id", "status_id", "value", "value_period", "confidence", "contact_id", "user_id", "note"]) + (try arguments.customFields())
             // Close's MCP says close_at; the opportunity API says date_won.
@@ -131,12 +131,12 @@ extension CloseToolCatalogue {
         _ apply: @escaping @Sendable (any CloseAPI, String, JSONValue) async throws -> JSONValue
     ) -> CloseTool {
         let schemas: [String: JSONValue] = [
-            "emails": Schema.emails, "phones": Schema.phones, "urls": Schema.urls, "value": Schema.integer("The value in cents.", minimum: 0, maximum: 1_000_000_000_000),
+            "emails": Schema.emails, "phones": Schema.phones, "urls": Schema.urls, "value": Schema.integer("The value in cents.", minimum: 0, maximum: Opportunity.maxValue),
             "confidence": Schema.integer("0 to 100.", minimum: 0, maximum: 100), "is_complete": Schema.boolean("Completed."), "pinned": Schema.boolean("Pinned."),
         ]
         let properties = [("id", Schema.id)] + fields.map { field -> (String, JSONValue) in
             if clearable.contains(field), field == "value" {
-                return (field, ["description": "The value in cents, or 'clear' to remove it.", "anyOf": [["type": "integer", "minimum": 0, "maximum": .int(1_000_000_000_000)], ["type": "string", "enum": ["clear"]]]])
+                return (field, ["description": "The value in cents, or 'clear' to remove it.", "anyOf": [["type": "integer", "minimum": 0, "maximum": .int(Opportunity.maxValue)], ["type": "string", "enum": ["clear"]]]])
             }
             let schema = schemas[field] ?? Schema.string("The new \(field.replacingOccurrences(of: "_", with: " "))" + (clearable.contains(field) ? ", or 'clear' to empty it." : "."))
             return (field, schema)
@@ -144,7 +144,7 @@ extension CloseToolCatalogue {
             + (custom ? [("custom_fields", Schema.customFields)] : [])
         return CloseTool(name: name, description: description, access: .destructive, properties: properties, required: ["id"]) { arguments, close in
             let id = try arguments.id()
-            if arguments.members["value"] != .string("clear") { _ = try arguments.int("value", in: 0...1_000_000_000_000) }
+            if arguments.members["value"] != .string("clear") { _ = try arguments.int("value", in: 0...Opportunity.maxValue) }
             _ = try arguments.int("confidence", in: 0...100)
             let changes = arguments.passing(fields).map { field, value in
                 clearable.contains(field) && value == .string("clear") ? (field, JSONValue.null) : (field, value)

@@ -94,6 +94,12 @@ import Testing
             browser.cookies["closr_session"] = token
             #expect(try await browser.request(.get, "/settings/integrations").status == .seeOther)
             #expect(try await env.services.sessions.principal(token: token) == nil)
+
+            // The hourly upkeep deletes expired sessions.
+            _ = try await browser.signIn("ada@example.com", Self.password)
+            try await env.store.transaction { db in try await db.update("console_sessions").set("expires_at", to: 1).run() }
+            #expect(try await ConsoleSessions.purgeExpired(in: env.store) == 1)
+            #expect(try await browser.request(.get, "/settings/integrations").status == .seeOther)
         }
     }
 

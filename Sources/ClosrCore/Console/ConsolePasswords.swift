@@ -1,5 +1,4 @@
 import ClosrModel
-import Crypto
 import Dispatch
 import Foundation
 import Synchronization
@@ -31,22 +30,30 @@ public struct ConsolePasswords: Sendable {
     /// that breaks ``problem(with:)`` and 404 for an unknown email.
     public func set(email: String, password: String) async throws {
         if let problem = Self.problem(with: password) { throw CloseError.validation(["password": problem]) }
-        guard let userID = try await store.read({ db in try await Self.userID(email: email, on: db) }) else {
+        guard let userID = try await store.read({ db in try await CrossTenant.userID(email: email, on: db) }) else {
             throw CloseError.notFound("No user has the email \(email)")
         }
         try await set(userID: userID, password: password)
     }
 
     public func set(userID: String, password: String) async throws {
+        let hash = try await hash(password)
+        try await store.transaction { db in try await Self.store(hash: hash, userID: userID, on: db) }
+    }
+
+    /// The bcrypt hash of a password that passes ``problem(with:)``, made off the shared threads.
+    func hash(_ password: String) async throws -> String {
         if let problem = Self.problem(with: password) { throw CloseError.validation(["password": problem]) }
-        let hash = try await Self.offLoop { Bcrypt.hash(password, cost: cost) }
-        let now = CloseTimestamp.now().microseconds
-        try await store.transaction { db in
-            // A new password ends the user's sessions: whoever knew the old one is signed out too.
-            try await db.delete(from: "console_sessions").where("user_id", .equal, userID).run()
-            try await db.delete(from: "user_passwords").where("user_id", .equal, userID).run()
-            try await db.insert(into: "user_passwords").columns("user_id", "hash", "date_updated").values(userID, hash, now).run()
-        }
+        return try await Self.offLoop { [cost] in Bcrypt.hash(password, cost: cost) }
+    }
+
+    /// Stores a user's hash inside the caller's transaction. A new password ends the user's sessions:
+    /// whoever knew the old one is signed out too.
+    static func store(hash: String, userID: String, on db: any SQLDatabase) async throws {
+        try await db.delete(from: "console_sessions").where("user_id", .equal, userID).run()
+        try await db.delete(from: "user_passwords").where("user_id", .equal, userID).run()
+        try await db.insert(into: "user_passwords").columns("user_id", "hash", "date_updated")
+            .values(userID, hash, CloseTimestamp.now().microseconds).run()
     }
 
     /// The user whose email and password these are, or nil. Takes as long for an unknown email or a user
@@ -54,7 +61,7 @@ public struct ConsolePasswords: Sendable {
     public func verify(email: String, password: String) async throws -> String? {
         guard password.utf8.count <= 200, email.utf8.count <= 320 else { return nil }
         let found = try await store.read { db -> (String, String)? in
-            guard let userID = try await Self.userID(email: email, on: db) else { return nil }
+            guard let userID = try await CrossTenant.userID(email: email, on: db) else { return nil }
             guard let hash = try await db.select().column("hash").from("user_passwords").where("user_id", .equal, userID)
                 .first(decodingColumn: "hash", as: String.self) else { return nil }
             return (userID, hash)
@@ -70,10 +77,6 @@ public struct ConsolePasswords: Sendable {
         var bytes = [UInt8](repeating: 0, count: 15)
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    }
-
-    static func userID(email: String, on db: any SQLDatabase) async throws -> String? {
-        try await CrossTenant.userID(email: email, on: db)
     }
 
     /// A hash to check a password against when there is no user: same cost, so the same time (made once,

@@ -1,7 +1,8 @@
 import SQLKit
 
-/// Migration 11: signing in to the web console.
+/// Migrations 11 to 13: signing in to the web console, and the team's invitation links.
 ///
+/// Migration 11:
 /// - `user_passwords`: a user's bcrypt hash (the password itself is never stored), one row per user who
 ///   has one; users made by the API or an invitation not yet accepted have none and cannot sign in.
 /// - `console_sessions`: one row per signed-in browser, keyed by the SHA-256 of its cookie's token (the
@@ -38,5 +39,12 @@ enum ConsoleSchema {
             .column("expires_at", type: .bigint, .notNull)
             .column("date_used", type: .bigint)
             .run()
+    }
+
+    /// Migration 13: users are looked up by `lower(email)` (sign-in, invitations, `closr users`); an index
+    /// on that expression keeps each lookup from reading every user. Not unique: a database from before
+    /// could hold two addresses that differ only in case (lookups take the oldest).
+    static func indexEmailsWithoutCase(_ db: any SQLDatabase) async throws {
+        try await db.execute(sql: SQLRaw("CREATE INDEX users_email_lower ON users (lower(email))"), { _ in })
     }
 }

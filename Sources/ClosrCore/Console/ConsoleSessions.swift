@@ -73,6 +73,19 @@ public struct ConsoleSessions: Sendable {
         }
     }
 
+    /// Deletes expired sessions and spent or expired invitation links (the server's hourly upkeep); returns
+    /// how many rows went.
+    public static func purgeExpired(in store: any Store) async throws -> Int {
+        let now = CloseTimestamp.now().microseconds
+        return try await store.transaction { db in
+            let sessions = try await db.delete(from: "console_sessions").where("expires_at", .lessThanOrEqual, now).returning("id").all().count
+            let invitations = try await db.delete(from: "invitations")
+                .where { $0.where("expires_at", .lessThanOrEqual, now).orWhere("date_used", .isNot, SQLLiteral.null) }
+                .returning("id").all().count
+            return sessions + invitations
+        }
+    }
+
     /// The CSRF token of a session's forms: derived from the cookie's token (HMAC-SHA256), so a page
     /// on another site, which cannot read the cookie, cannot make it, and nothing more is stored.
     public static func csrfToken(for token: String) -> String {

@@ -169,8 +169,7 @@ public struct OpportunityService: Sendable {
         public init() {}
     }
 
-    /// The largest amount in cents a value may have (ten trillion dollars).
-    static let maxValue = 1_000_000_000_000_000
+    static let maxValue = Opportunity.maxValue
 
     /// The longest `query` (a note search) accepted, in bytes.
     public static let maxQueryLength = 1000
@@ -181,7 +180,7 @@ public struct OpportunityService: Sendable {
     ]
 
     /// Orderable columns that may be empty.
-    static let nullableOrderColumns: Set<String> = ["date_won", "value"]
+    static let nullableOrderColumns: Set<String> = ["date_won", "value", "user_name"]
 
     /// What `_order_by` sorts on: a column, or for the derived values the expression that computes them.
     static func orderExpression(_ field: String) -> any SQLExpression {
@@ -232,7 +231,7 @@ public struct OpportunityService: Sendable {
                 if Self.nullableOrderColumns.contains(order.column) {
                     // Empty values last in either direction and on both databases (SQLite sorts NULL first
                     // ascending, PostgreSQL first descending): "closing soonest" starts with a date.
-                    select = select.orderBy(SQLBinaryExpression(left: SQLColumn(order.column, table: "opportunities"), op: SQLBinaryOperator.is, right: SQLLiteral.null), SQLDirection.ascending)
+                    select = select.orderBy(SQLBinaryExpression(left: Self.orderExpression(order.column), op: SQLBinaryOperator.is, right: SQLLiteral.null), SQLDirection.ascending)
                 }
                 select = select.orderBy(Self.orderExpression(order.column), order.descending ? SQLDirection.descending : SQLDirection.ascending)
             }

@@ -59,9 +59,19 @@ public struct TeamService: Sendable {
         }
     }
 
+    /// What adding a member leaves to do.
+    public enum Invitation: Sendable {
+        /// A one-time link token to give them: they have no password yet.
+        case link(String)
+        /// They already sign in with their password.
+        case hasPassword
+        /// They have no password, but another organization added them first and sends their link.
+        case invitedElsewhere
+    }
+
     /// Adds a member by email with a role, creating the user if there is none, and returns the membership
-    /// with an invitation token when the user cannot sign in yet (no password): the link to give them.
-    public func invite(email: String, roleID: String, by principal: Principal) async throws -> (member: Member, invitation: String?) {
+    /// with what is left to do (``Invitation``).
+    public func invite(email: String, roleID: String, by principal: Principal) async throws -> (member: Member, invitation: Invitation) {
         try Self.requireAdmin(principal)
         let email = email.trimmingCharacters(in: .whitespaces)
         var errors: [String: String] = [:]
@@ -72,7 +82,7 @@ public struct TeamService: Sendable {
         guard errors.isEmpty else { throw CloseError.validation(errors) }
         let now = CloseTimestamp.now().microseconds
         let token = "inv_" + ConsoleSessions.randomToken()
-        let (membershipID, invited) = try await principal.scope.write { db -> (String, Bool) in
+        let (membershipID, outcome) = try await principal.scope.write { db -> (String, Invitation) in
             let userID = try await AccountProvisioning.user(in: db.sql, email: email, now: now)
             let existing = try await db.select(from: .memberships).columns("id", "date_deactivated").where("user_id", .equal, userID).first()
             let membershipID: String
@@ -109,9 +119,9 @@ public struct TeamService: Sendable {
                             SQLBind(now), SQLBind(now + Self.invitationLifetime))
                     .run()
             }
-            return (membershipID, !hasPassword && !elsewhere)
+            return (membershipID, hasPassword ? .hasPassword : elsewhere ? .invitedElsewhere : .link(token))
         }
-        return (try await member(id: membershipID, in: principal.scope), invited ? token : nil)
+        return (try await member(id: membershipID, in: principal.scope), outcome)
     }
 
     /// Who an unused, unexpired invitation is for; nil otherwise.
@@ -142,8 +152,10 @@ public struct TeamService: Sendable {
         if lastName.count > 100 { errors["last_name"] = "Use at most 100 characters." }
         if let problem = ConsolePasswords.problem(with: password) { errors["password"] = problem }
         guard errors.isEmpty else { throw CloseError.validation(errors) }
+        let hash = try await passwords.hash(password)
         let now = CloseTimestamp.now().microseconds
-        let accepted = try await store.transaction { db -> (String, String)? in
+        // One transaction: the link is spent only if the password is stored with it.
+        return try await store.transaction { db -> (userID: String, organizationID: String)? in
             guard let row = try await db.update("invitations").set("date_used", to: now)
                 .where("id", .equal, ConsoleSessions.digest(token)).where("date_used", .is, SQLLiteral.null).where("expires_at", .greaterThan, now)
                 .returning("user_id", "organization_id").first() else { return nil }
@@ -154,11 +166,9 @@ public struct TeamService: Sendable {
             try await db.update("users").set("first_name", to: firstName.trimmingCharacters(in: .whitespaces))
                 .set("last_name", to: lastName.trimmingCharacters(in: .whitespaces)).set("date_updated", to: now)
                 .where("id", .equal, userID).run()
+            try await ConsolePasswords.store(hash: hash, userID: userID, on: db)
             return (userID, organizationID)
         }
-        guard let (userID, organizationID) = accepted else { return nil }
-        try await passwords.set(userID: userID, password: password)
-        return (userID, organizationID)
     }
 
     /// Changes a member's role or deactivates them (`is_active: false`) or brings them back (`true`).

@@ -23,6 +23,7 @@ enum Migrations {
         Migration(version: 10, name: "inbound settings, contact emails, page views", apply: InboundSchema.create),
         Migration(version: 11, name: "console passwords and sessions", apply: ConsoleSchema.create),
         Migration(version: 12, name: "team invitations", apply: ConsoleSchema.createInvitations),
+        Migration(version: 13, name: "users by email without case", apply: ConsoleSchema.indexEmailsWithoutCase),
     ]
 
     private static func createTenancyTables(_ db: any SQLDatabase) async throws {

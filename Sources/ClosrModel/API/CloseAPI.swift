@@ -16,7 +16,7 @@ public protocol CloseAPI: Sendable {
 }
 
 /// The HTTP methods the Close API uses.
-public enum CloseMethod: String, Sendable, CaseIterable {
+public enum CloseMethod: String, Sendable {
     case GET, POST, PUT, DELETE
 
     /// Safe to send again after a failure that may or may not have reached the server.

@@ -44,6 +44,9 @@ public struct Lead: Sendable, Equatable, JSONWritable {
         self.dateUpdated = dateUpdated
     }
 
+    /// The lead's page in the web console, its `html_url`.
+    public static func htmlPath(id: String) -> String { "/lead/\(id)/" }
+
     /// The name; without one, the first contact's name, else the URL's host.
     public var displayName: String {
         if !name.isEmpty { return name }
@@ -63,7 +66,7 @@ public struct Lead: Sendable, Equatable, JSONWritable {
         if writer.key("url") { writer.string(url) }
         if writer.key("status_id") { writer.string(statusID) }
         if writer.key("status_label") { writer.string(statusLabel) }
-        if writer.key("html_url") { writer.string("/lead/\(id)/") }
+        if writer.key("html_url") { writer.string(Self.htmlPath(id: id)) }
         if writer.key("created_by") { writer.string(createdBy) }
         if writer.key("created_by_name") { writer.string(createdByName) }
         if writer.key("updated_by") { writer.string(updatedBy) }

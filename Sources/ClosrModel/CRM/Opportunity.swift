@@ -67,6 +67,9 @@ public struct Opportunity: Sendable, Equatable, JSONWritable {
         self.dateUpdated = dateUpdated
     }
 
+    /// The largest amount in cents a value may have (ten trillion dollars).
+    public static let maxValue = 1_000_000_000_000_000
+
     /// Value per year: monthly × 12, otherwise the value itself.
     public var annualizedValue: Int? { value.map { valuePeriod == "monthly" ? Self.saturating($0, 12) : $0 } }
     /// Value × confidence / 100.

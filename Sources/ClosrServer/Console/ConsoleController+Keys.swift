@@ -26,7 +26,8 @@ extension ConsoleController {
         let limit = APIKeyService.maxActiveKeysPerOrganization
         var values: [String: Any] = [
             "maxKeys": limit, "activeCount": keys.count, "hasKeys": !keys.isEmpty, "labelValue": labelValue,
-            "limitReached": session.principal.isAdmin && keys.count >= limit, "base": baseURL(request, context),
+            "limitReached": session.principal.isAdmin && keys.count >= limit, "base": baseURL(request, context), "isAdmin": session.principal.isAdmin,
+            "maxLabel": APIKeyService.maxLabelLength,
             "keys": keys.map { key -> [String: Any] in
                 var row: [String: Any] = [
                     "id": key.id, "label": key.label, "preview": key.preview, "scopes": key.scopes.map(\.rawValue).joined(separator: ", "),
@@ -61,10 +62,10 @@ extension ConsoleController {
         let scope = form["scope"] ?? "full"
         var labelError: String?
         if label.isEmpty { labelError = "Give the key a label, such as “Website forms” or “Zapier”." }
-        else if label.count > 100 { labelError = "Use at most 100 characters." }
+        else if label.count > APIKeyService.maxLabelLength { labelError = "Use at most \(APIKeyService.maxLabelLength) characters." }
         else if label.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { labelError = "Use letters, digits, spaces and punctuation only." }
         if let labelError {
-            return try await keysPage(request, context, session, labelError: labelError, labelValue: String(label.prefix(100)), status: .badRequest)
+            return try await keysPage(request, context, session, labelError: labelError, labelValue: String(label.prefix(APIKeyService.maxLabelLength)), status: .badRequest)
         }
         guard Self.scopeChoices.contains(scope) else {
             return try await keysPage(request, context, session, error: "Choose full access, read only, or web forms and tracker only.", labelValue: label, status: .badRequest)

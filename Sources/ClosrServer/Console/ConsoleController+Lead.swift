@@ -121,14 +121,18 @@ extension ConsoleController {
         let api = api(request, context, session)
         var current = form ?? [:]
         if form == nil, let leadID {
-            guard let lead = try? await api.leads.get(leadID) else { return Self.notFoundPage(session) }
-            current = ["name": lead.name, "url": lead.url ?? "", "description": lead.description, "status_id": lead.statusID]
+            do {
+                let lead = try await api.leads.get(leadID)
+                current = ["name": lead.name, "url": lead.url ?? "", "description": lead.description, "status_id": lead.statusID]
+            } catch let error as CloseError where error.status == 404 || error.status == 400 {
+                return Self.notFoundPage(session)
+            }
         }
         let statuses = try await api.leadStatuses.list().all()
         var values: [String: Any] = [
             "heading": leadID == nil ? "New lead" : "Edit lead", "newLead": leadID == nil,
             "action": leadID.map { "/lead/\(CloseAPIDecoding.percentEncoded($0))/edit" } ?? "/leads/new",
-            "back": leadID.map { "/lead/\(CloseAPIDecoding.percentEncoded($0))/" } ?? "/leads",
+            "back": leadID.map { Lead.htmlPath(id: CloseAPIDecoding.percentEncoded($0)) } ?? "/leads",
             "statuses": statuses.map { ["id": $0.id, "label": $0.label, "selected": $0.id == current["status_id"]] },
         ]
         for name in ["name", "url", "description", "contact_name", "contact_email", "contact_phone"] {
@@ -179,7 +183,7 @@ extension ConsoleController {
         let api = api(request, context, session)
         do {
             let lead = if let leadID { try await api.leads.update(leadID, .object(body)) } else { try await api.leads.create(.object(body)) }
-            return ConsolePage.redirect("/lead/\(CloseAPIDecoding.percentEncoded(lead.id))/")
+            return ConsolePage.redirect(Lead.htmlPath(id: CloseAPIDecoding.percentEncoded(lead.id)))
         } catch let error as CloseError where error.status == 404 {
             return Self.notFoundPage(session)
         } catch let error as CloseError where (400..<500).contains(error.status) {
@@ -246,7 +250,7 @@ extension ConsoleController {
                         path: String, _ body: JSONValue) async throws -> Response {
         do {
             _ = try await api(request, context, session).send(.POST, path, body: body)
-            return ConsolePage.redirect("/lead/\(CloseAPIDecoding.percentEncoded(leadID))/")
+            return ConsolePage.redirect(Lead.htmlPath(id: CloseAPIDecoding.percentEncoded(leadID)))
         } catch let error as CloseError where (400..<500).contains(error.status) {
             if error.status == 404 { return Self.notFoundPage(session) }
             return try await leadPage(request, context, session, id: leadID, error: error.message, status: .badRequest)

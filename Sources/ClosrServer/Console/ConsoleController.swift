@@ -4,8 +4,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The web console's pages: sign in and out, `GET /` for a browser, Settings → Integrations (the API keys
-/// card), and the leads list. Server-rendered (``ConsoleTemplates``), a little plain script
+/// The web console's pages: sign in and out, Settings → Integrations (the API keys card), Team, the leads
+/// and a lead (each in its `ConsoleController+…` file). `GET /` for a browser is ``HealthController``'s. Server-rendered (``ConsoleTemplates``), a little plain script
 /// (``ConsoleAssets``), no build step. The pages read and change data through the server's own API in
 /// process (``InProcessCloseAPI`` as the signed-in user), so a page does exactly what the API allows that
 /// user — a member sees and revokes only their own keys, an admin every key — and writes the same events.
@@ -144,15 +144,14 @@ struct ConsoleController {
             // One message whether the email exists or not (the attempt was counted before the check).
             return try await loginPage(request, context: context, error: "Wrong email or password.", email: email, next: next, status: .unauthorized)
         }
-        throttle.recordSuccess(email: email)
+        throttle.recordSuccess(email: email, ip: context.clientIP)
         return signedInRedirect(token: token, to: ConsolePage.safeNext(next), request, context)
     }
 
     func signOut(_ request: Request, context: ClosrRequestContext) async throws -> Response {
-        guard let session = try await session(request) else { return ConsolePage.redirect("/login") }
-        let form = try await ConsolePage.form(request)
-        guard let sent = form["_csrf"], ConsolePage.same(sent, session.csrf) else { return ConsolePage.forbiddenForm() }
-        try await services.sessions.end(token: session.token)
-        return ConsolePage.redirect("/login", headers: cookie(ConsolePage.sessionCookie, "", maxAge: 0, request, context))
+        try await signedInForm(request, context) { session, _ in
+            try await services.sessions.end(token: session.token)
+            return ConsolePage.redirect("/login", headers: cookie(ConsolePage.sessionCookie, "", maxAge: 0, request, context))
+        }
     }
 }

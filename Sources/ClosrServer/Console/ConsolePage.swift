@@ -6,8 +6,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// What every console page shares: the signed-in session read from its cookie, CSRF checks, the page
-/// response with its security headers, and form bodies.
+/// What every console page shares: the names of its cookies, the session a page acts for, the page
+/// response with its security headers, redirects, the 403 for a form without its token, and form bodies.
 struct ConsolePage {
     static let sessionCookie = "closr_session"
     /// The sign-in form's own CSRF secret, before there is a session.

@@ -5,7 +5,7 @@ extension ConsoleTemplates {
     <section class="card" aria-labelledby="team-title" id="team">
       <h2 id="team-title">Team</h2>
       {{#invited}}{{> copyNow}}{{/invited}}
-      {{#added}}<p role="status">{{added}} is a member again and signs in with their password.</p>{{/added}}
+      {{#added}}<p role="status">{{added}} is a member now and signs in with the password they already have. (Someone who has none yet gets their link from the organization that added them first, or an operator runs <code>closr users set-password</code>.)</p>{{/added}}
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       {{#isAdmin}}
       <form method="post" action="/settings/team" class="row" id="invite-form">
@@ -40,7 +40,6 @@ extension ConsoleTemplates {
     <section class="card" aria-labelledby="invite-title">
       <h1 id="invite-title">Join {{organization}} on Closr</h1>
       <p>You were invited as <strong>{{email}}</strong>. Choose your name and a password to sign in.</p>
-      {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       <form method="post" action="/invite/{{token}}">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <label for="first-name">First name</label>

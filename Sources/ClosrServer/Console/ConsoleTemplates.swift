@@ -73,7 +73,7 @@ enum ConsoleTemplates {
     <h1>Settings → Integrations</h1>
     <section class="card" aria-labelledby="keys-title" id="api-keys">
       <h2 id="keys-title">API keys</h2>
-      <p class="muted">An API key lets a program use this organization's data as you: the web tracker and forms on your site, Zapier and Make, AI agents over MCP, your own scripts. {{activeCount}} of {{maxKeys}} active keys.</p>
+      <p class="muted">An API key lets a program use this organization's data as you: the web tracker and forms on your site, Zapier and Make, AI agents over MCP, your own scripts. {{#isAdmin}}{{activeCount}} of {{maxKeys}} active keys.{{/isAdmin}}{{^isAdmin}}You have {{activeCount}} active keys; the organization may have {{maxKeys}} in all.{{/isAdmin}}</p>
       {{#created}}{{> copyNow}}{{/created}}
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       {{#limitReached}}<p class="error" id="key-limit">This organization has {{maxKeys}} active keys, the most it may have. Revoke a key you no longer use to generate another.</p>{{/limitReached}}
@@ -81,7 +81,7 @@ enum ConsoleTemplates {
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <div>
           <label for="label">Label</label>
-          <input id="label" name="label" type="text" maxlength="100" required value="{{labelValue}}"{{#labelError}} aria-invalid="true" aria-describedby="label-error"{{/labelError}}>
+          <input id="label" name="label" type="text" maxlength="{{maxLabel}}" required value="{{labelValue}}"{{#labelError}} aria-invalid="true" aria-describedby="label-error"{{/labelError}}>
           {{#labelError}}<p class="field-error" id="label-error">{{labelError}}</p>{{/labelError}}
         </div>
         <div>

@@ -7,7 +7,7 @@ import Synchronization
 final class LoginThrottle: Sendable {
     let limit: Int
     let window: Duration
-    private let failures = Mutex<[String: [ContinuousClock.Instant]]>([:])
+    private let attempts = Mutex<[String: [ContinuousClock.Instant]]>([:])
 
     init(limit: Int = 5, window: Duration = .seconds(15 * 60)) {
         self.limit = limit
@@ -18,28 +18,36 @@ final class LoginThrottle: Sendable {
     /// parallel attempts is held to the limit too. Returns the seconds to wait when either is used up
     /// (and takes nothing then); nil when the attempt may go ahead.
     func reserve(email: String, ip: String?, now: ContinuousClock.Instant = .now) -> Int? {
-        failures.withLock { failures in
-            if failures.count > 100_000 {
+        attempts.withLock { attempts in
+            if attempts.count > 100_000 {
                 // Bounded memory under a flood: forget what has expired.
-                failures = failures.filter { _, times in times.contains { now - $0 < window } }
+                attempts = attempts.filter { _, times in times.contains { now - $0 < window } }
             }
             var longest: Duration?
             let keys = keys(email: email, ip: ip)
             for (key, allowed) in keys {
-                let recent = (failures[key] ?? []).filter { now - $0 < window }
-                failures[key] = recent.isEmpty ? nil : recent
+                let recent = (attempts[key] ?? []).filter { now - $0 < window }
+                attempts[key] = recent.isEmpty ? nil : recent
                 if recent.count >= allowed, let oldest = recent.first {
                     longest = max(longest ?? .zero, window - (now - oldest))
                 }
             }
             if let longest { return max(1, Int(longest.components.seconds) + 1) }
-            for (key, _) in keys { failures[key, default: []].append(now) }
+            for (key, _) in keys { attempts[key, default: []].append(now) }
             return nil
         }
     }
 
-    func recordSuccess(email: String) {
-        failures.withLock { $0["email:" + email.lowercased()] = nil }
+    /// A sign-in that succeeded gives its attempt back: the email's count starts again, and the address
+    /// keeps only its failures (an office of twenty people signing in is not an attack).
+    func recordSuccess(email: String, ip: String?) {
+        attempts.withLock { attempts in
+            attempts["email:" + email.lowercased()] = nil
+            if let ip, var times = attempts["ip:" + ip], !times.isEmpty {
+                times.removeLast()
+                attempts["ip:" + ip] = times.isEmpty ? nil : times
+            }
+        }
     }
 
     private func keys(email: String, ip: String?) -> [(String, Int)] {

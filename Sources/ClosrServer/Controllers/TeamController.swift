@@ -3,8 +3,8 @@ import ClosrModel
 import Hummingbird
 
 /// `/membership/` and `/role/`: the team over Close's API. Anyone lists memberships and roles; admins
-/// add members (`POST /membership/ {"email", "role_id"}`; for a new user the answer carries a one-time
-/// `invitation_url`, its only appearance), change roles and deactivate (`PUT /membership/{id}/
+/// add members (`POST /membership/ {"email", "role_id"}`; for a user with no password whom no other
+/// organization added first, the answer carries a one-time `invitation_url`, its only appearance), change roles and deactivate (`PUT /membership/{id}/
 /// {"role_id": "user"}`, `{"is_active": false}`).
 struct TeamController {
     let team: TeamService
@@ -30,7 +30,7 @@ struct TeamController {
             let (member, invitation) = try await team.invite(email: try Self.string(body, "email", required: true) ?? "",
                                                              roleID: try Self.string(body, "role_id", required: true) ?? "", by: principal)
             var answer = member.jsonValue.objectMembers ?? []
-            if let invitation { answer.append(("invitation_url", .string("/invite/\(invitation)"))) }
+            if case .link(let token) = invitation { answer.append(("invitation_url", .string("/invite/\(token)"))) }
             return JSONResponse.make(.object(answer))
         }
         routes.on("membership/:id", .put) { request, context in

@@ -13,12 +13,8 @@ import ClosrModel
 /// `Close-Scope: mcp.read` cannot be widened by a header the client adds.
 enum MCPAccess {
     static func tools(keyScopes: Set<APIKeyScope>, closeScope: [String]) throws -> Set<ToolAccess> {
-        let allowed: Set<ToolAccess>
-        if keyScopes.contains(.full) {
-            allowed = Set(ToolAccess.allCases)
-        } else if keyScopes.contains(.readOnly) {
-            allowed = [.read]
-        } else {
+        let allowed = ToolAccess.allowed(byKeyScopes: Set(keyScopes.map(\.rawValue)))
+        guard !allowed.isEmpty else {
             throw CloseError.forbidden("This API key has the inbound scope: it cannot use MCP. Use a full or read_only key.")
         }
         guard !closeScope.isEmpty else { return allowed.intersection([.read]) }

@@ -46,11 +46,8 @@ struct MCPController {
     /// keeps its HTTP status, and its body is a JSON-RPC error with Close's message: MCP clients show a
     /// JSON-RPC error's message, and only a generic "error response" for any other body.
     static func refusal(_ error: CloseError) -> Response {
-        let body: JSONValue = [
-            "jsonrpc": "2.0", "id": .null,
-            "error": ["code": .int(refusalCode), "message": .string(error.message), "data": ["status": .int(error.status)]],
-        ]
-        return JSONResponse.make(body, status: HTTPResponse.Status(code: error.status))
+        let body = CloseMCPServer.errorMessage(code: refusalCode, message: error.message, data: ["status": .int(error.status)])
+        return JSONResponse.make(json: body, status: HTTPResponse.Status(code: error.status))
     }
 
     private func answer(_ request: Request, context: ClosrRequestContext) async throws -> Response {
