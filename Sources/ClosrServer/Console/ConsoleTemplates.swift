@@ -3,17 +3,31 @@ import Mustache
 /// The console's pages as Mustache templates, parsed once. `{{name}}` escapes HTML, so a label or a lead
 /// name with markup or script shows as text; only `{{{body}}}` (a page already rendered here) is raw.
 enum ConsoleTemplates {
-    static let library: MustacheLibrary = {
+    /// Every template, by the name pages render it with.
+    static let all: [(name: String, text: String)] = [
+        ("layout", layout), ("login", login), ("keys", keys), ("leads", leads), ("lead", lead), ("leadForm", leadForm),
+        ("team", team), ("invite", invite), ("copyNow", copyNow),
+    ]
+
+    /// The templates parsed once, and any that did not parse with the parser's reason. The templates are
+    /// constants of this module and `ConsoleTemplateTests` holds that every one parses; should one ever
+    /// not, its page says so rather than the server crashing on the first request.
+    static let parsed: (library: MustacheLibrary, failures: [String: String]) = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("login", login), ("keys", keys), ("leads", leads), ("lead", lead), ("leadForm", leadForm), ("team", team), ("invite", invite), ("copyNow", copyNow)] {
-            // The templates are constants of this file: a parse error is a programming error.
-            try! library.register(text, named: name)
+        var failures: [String: String] = [:]
+        for (name, text) in all {
+            do {
+                try library.register(text, named: name)
+            } catch {
+                failures[name] = String(describing: error)
+            }
         }
-        return library
+        return (library, failures)
     }()
 
     static func render(_ name: String, _ values: [String: Any]) -> String {
-        library.render(values, withTemplate: name) ?? ""
+        parsed.library.render(values, withTemplate: name)
+            ?? "<!doctype html><html lang=\"en\"><title>Closr</title><p>This page could not be shown: its template did not parse.</p></html>"
     }
 
     static let layout = """
